@@ -1,0 +1,7 @@
+"""Commands for this application (placeholder until it lands)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass
