@@ -225,7 +225,7 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
     seen: dict[str, str] = {}  # call → what the model was told
     choice = tool_choice
     for _ in range(max_steps):
-        response = _call(m, Request(run.messages, temperature, max_tokens, tools=specs, tool_choice=choice), "tools")
+        response = _call(m, Request(list(run.messages), temperature, max_tokens, tools=specs, tool_choice=choice), "tools")
         run.usage = run.usage + response.usage
         choice = "auto"
         if not response.tool_calls:
@@ -258,7 +258,7 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
             break
     else:
         run.stopped_by = "max_steps"
-    final = _call(m, Request(run.messages, temperature, max_tokens, tools=specs, tool_choice="none"), "tools")
+    final = _call(m, Request(list(run.messages), temperature, max_tokens, tools=specs, tool_choice="none"), "tools")
     run.usage = run.usage + final.usage
     run.text = final.text
     run.messages.append({"role": "assistant", "content": final.text})

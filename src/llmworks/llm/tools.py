@@ -10,9 +10,9 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .errors import ToolError
 from .types import Message, ToolCall, ToolSpec, Usage
@@ -29,13 +29,11 @@ class Tool:
     def from_function(cls, fn: Callable[..., Any]) -> Tool:
         doc = inspect.getdoc(fn) or ""
         arg_docs = _arg_docs(doc)
+        hints = get_type_hints(fn)  # resolves string annotations (from __future__ import annotations)
         fields: dict[str, Any] = {}
         for p in inspect.signature(fn).parameters.values():
-            annotation = p.annotation if p.annotation is not inspect.Parameter.empty else str
             default = ... if p.default is inspect.Parameter.empty else p.default
-            from pydantic import Field
-
-            fields[p.name] = (annotation, Field(default, description=arg_docs.get(p.name)))
+            fields[p.name] = (hints.get(p.name, str), Field(default, description=arg_docs.get(p.name)))
         args_model = create_model(f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields)
         summary = doc.split("\n\n")[0].strip() or fn.__name__.replace("_", " ")
         return cls(fn=fn, name=fn.__name__, description=summary, args_model=args_model)
