@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/smollm2)")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/smollm2)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -17,11 +17,11 @@ def register(app: typer.Typer) -> None:
 
 
 def chat(
-    prompt: Annotated[Optional[str], typer.Argument(help="what to ask; omit for an interactive conversation")] = None,
+    prompt: Annotated[str | None, typer.Argument(help="what to ask; omit for an interactive conversation")] = None,
     model: ModelOpt = None,
-    system: Annotated[Optional[str], typer.Option("--system", "-s", help="system prompt")] = None,
-    temperature: Annotated[Optional[float], typer.Option("--temperature", "-t")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", "-n")] = None,
+    system: Annotated[str | None, typer.Option("--system", "-s", help="system prompt")] = None,
+    temperature: Annotated[float | None, typer.Option("--temperature", "-t")] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", "-n")] = None,
     usage: Annotated[bool, typer.Option("--usage", "-u", help="print tokens, cost and speed after the reply")] = False,
 ) -> None:
     """Chat with a model, streamed to the terminal.

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import catalog, log
-from .errors import ContextWindowError, LLMError, ModelOutputError
+from .errors import ContextWindowError, ModelOutputError
 from .providers import Model
 from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
 from .types import Completion, Message, Request, Response, ToolChoice, Usage
@@ -205,7 +205,7 @@ def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = N
 
 def _json_text(text: str) -> str:
     """The JSON in a reply: fenced ```json blocks and chatter around an object are tolerated."""
-    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
     if fenced:
         return fenced.group(1).strip()
     start, end = text.find("{"), text.rfind("}")
@@ -264,5 +264,3 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
     run.messages.append({"role": "assistant", "content": final.text})
     return run
 
-
-__all__ = ["chat", "stream", "structured", "run_tools", "get_model", "count_tokens", "Stream", "LLMError"]
