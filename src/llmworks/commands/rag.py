@@ -1,7 +1,155 @@
-"""Commands for this application (placeholder until it lands)."""
+"""`llmworks rag …`: ingest a folder, ask questions with sources, map the vectors, evaluate retrieval."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+rag = typer.Typer(help="RAG knowledge worker: ingest documents, ask with sources, plot vectors, evaluate retrieval.",
+                  no_args_is_help=True)
+
+DB_HELP = "Chroma index folder (default: <data dir>/rag/chroma)"
+DOCS_HELP = "Ingest this folder into an in-memory FAISS index for this run instead of using --db"
+
+
+def _open(db: Path | None, docs: Path | None = None):
+    from llmworks.apps.rag import KnowledgeBase
+
+    if docs is None:
+        return KnowledgeBase.open(db)
+    kb = KnowledgeBase.open(store="faiss")
+    _ingest_with_progress(kb, docs)
+    return kb
+
+
+def _ingest_with_progress(kb, folder: Path, **options):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("embed", total=None)
+        return kb.ingest(folder, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                         **options)
+
+
+@rag.command()
+def ingest(
+    folder: Path = typer.Argument(..., help="Folder of .md/.txt/.pdf/.html files (searched recursively)"),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    chunk_size: int = typer.Option(1000, "--chunk-size", help="Characters per chunk at most"),
+    chunk_overlap: int = typer.Option(150, "--chunk-overlap", help="Characters shared by consecutive pieces"),
+) -> None:
+    """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
+
+    Example: llmworks rag ingest ../shared/data/insurellm/knowledge-base
+    """
+    from llmworks.apps.rag import KnowledgeBase
+
+    kb = KnowledgeBase.open(db)
+    report = _ingest_with_progress(kb, folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    typer.echo(report.summary())
+
+
+@rag.command()
+def ask(
+    question: str = typer.Argument(..., help="Your question"),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    k: int = typer.Option(5, "-k", help="Chunks given to the model"),
+    model: str | None = typer.Option(None, "-m", "--model", help="provider/model (default: LLMWORKS_MODEL)"),
+    show_chunks: bool = typer.Option(False, "--chunks", help="Also print the retrieved chunks"),
+    docs: Path | None = typer.Option(None, "--docs", help=DOCS_HELP),
+) -> None:
+    """Answer a question from the ingested documents, citing its sources.
+
+    Example: llmworks rag ask "Who received the IIOTY award in 2023?" -m openai/gpt-4.1-mini
+    """
+    from rich.console import Console
+
+    console = Console()
+    result = _open(db, docs).ask(question, model=model, k=k)
+    console.print(result.text, markup=False)
+    if result.sources:
+        console.print("Sources: " + ", ".join(result.sources), style="dim", markup=False)
+    if result.reason:
+        console.print(f"({result.reason})", style="dim", markup=False)
+    if show_chunks:
+        for i, hit in enumerate(result.hits, 1):
+            console.rule(f"[{i}] {hit.source}  score {hit.score:.3f}", style="dim")
+            console.print(hit.text, markup=False)
+
+
+@rag.command()
+def plot(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    dims: int = typer.Option(2, "--dims", help="2 or 3"),
+    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: <data dir>/rag/vectors.html)"),
+) -> None:
+    """Draw every chunk vector with t-SNE, coloured by document type, into a self-contained HTML file.
+
+    Example: llmworks rag plot --dims 3 --out vectors.html
+    """
+    from llmworks.apps.rag import KnowledgeBase
+    from llmworks.apps.rag.plot import write_html
+    from llmworks.config import get_settings
+
+    path = write_html(KnowledgeBase.open(db).figure(dims), out or get_settings().path("rag", "vectors.html"))
+    typer.echo(f"Wrote {path}")
+
+
+@rag.command("eval")
+def eval_(
+    tests: Path = typer.Argument(..., help='JSON lines: {"question", "keywords", "reference_answer", "category"}'),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    k: int = typer.Option(10, "-k", help="Chunks retrieved per question"),
+    judge: str | None = typer.Option(None, "--judge", help="Also answer each question and grade it with this model"),
+    model: str | None = typer.Option(None, "-m", "--model", help="Model that answers (with --judge)"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
+    docs: Path | None = typer.Option(None, "--docs", help=DOCS_HELP),
+) -> None:
+    """Measure retrieval: MRR, nDCG@k and keyword coverage@k, overall and per category (and judged answers).
+
+    Example: llmworks rag eval ../shared/data/insurellm/tests_dev.jsonl --json
+    """
+    from llmworks.apps.rag import load_tests
+
+    cases = load_tests(tests)
+    kb = _open(db, docs)
+    if as_json:
+        typer.echo(kb.evaluate(cases, k=k, judge=judge, model=model).to_json())
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("evaluating", total=len(cases))
+        report = kb.evaluate(cases, k=k, judge=judge, model=model,
+                             progress=lambda done, total: bar.update(task, completed=done))
+    _print_table(report)
+
+
+def _colour(value: float, metric: str) -> str:
+    # the course's colours: green >= 0.9, amber >= 0.75, red below; judged scores are out of 5
+    share = value / 5 if metric in ("accuracy", "completeness", "relevance") else value
+    style = "green" if share >= 0.9 else "dark_orange" if share >= 0.75 else "red"
+    return f"[{style}]{value:.3f}[/{style}]"
+
+
+def _print_table(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    overall = report.overall()
+    metrics = [m for m in ("mrr", "ndcg", "coverage", "accuracy", "completeness", "relevance") if m in overall]
+    table = Table(title=f"Retrieval @ k={report.k}")
+    table.add_column("category")
+    table.add_column("n", justify="right")
+    for m in metrics:
+        table.add_column(m, justify="right")
+    for name, row in [*report.by_category().items(), ("overall", overall)]:
+        table.add_row(name, str(row["n"]), *[_colour(row[m], m) for m in metrics],
+                      end_section=name == list(report.by_category())[-1])
+    Console().print(table)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(rag, name="rag")

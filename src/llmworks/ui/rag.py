@@ -1,0 +1,109 @@
+"""The RAG tab: ingest a folder, chat with the knowledge base (retrieved chunks beside each answer), vector map."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line, warn
+
+_bases: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def _kb(db: str):
+    """One KnowledgeBase per index folder, shared by requests (its BM25 index is built once)."""
+    from llmworks.apps.rag import KnowledgeBase
+
+    key = str(Path(db).expanduser()) if (db or "").strip() else ""
+    with _lock:
+        if key not in _bases:
+            _bases[key] = KnowledgeBase.open(key or None)
+        return _bases[key]
+
+
+def chunks_markdown(answer) -> str:
+    if not answer.hits:
+        return "_No chunks retrieved._"
+    head = f"**Query:** {answer.query}\n\n" if answer.query != answer.question else ""
+    if answer.reason:
+        head += f"_{answer.reason}_\n\n"
+    parts = []
+    for i, hit in enumerate(answer.hits, 1):
+        sim = f" · cosine {hit.similarity:.2f}" if hit.similarity is not None else ""
+        body = hit.text.replace("\n", "  \n")
+        parts.append(f"**[{i}] {hit.source}** · score {hit.score:.3f}{sim}\n\n{body}")
+    return head + "\n\n---\n\n".join(parts)
+
+
+def respond(message: str, history: list[dict] | None, db: str, model, k: float):
+    """→ (chat history, retrieved-chunks markdown, status markdown, textbox value)."""
+    history = list(history or [])
+    if not (message or "").strip():
+        return history, "", "Type a question first.", ""
+    try:
+        result = _kb(db).ask(message, history=history_messages(history), model=model or None, k=int(k))
+    except Exception as e:  # shown in the tab, never as a traceback
+        return history + [{"role": "user", "content": message},
+                          {"role": "assistant", "content": f"⚠️ {error_message(e)}"}], "", error_markdown(e), ""
+    reply = result.text + (f"\n\n_Sources: {', '.join(result.sources)}_" if result.sources else "")
+    history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
+    return history, chunks_markdown(result), stats_line(result.response, label="Last answer:"), ""
+
+
+def ingest_folder(folder: str, db: str) -> str:
+    import gradio as gr
+
+    if not (folder or "").strip():
+        return "Enter the folder to ingest."
+    try:
+        report = _kb(db).ingest(Path(folder).expanduser(), progress=lambda done, total: None)
+    except Exception as e:  # shown in the tab, never as a traceback
+        return warn(e)
+    gr.Info("Ingest finished")
+    return report.summary()
+
+
+def vector_map(db: str, dims):
+    try:
+        return _kb(db).figure(int(dims)), ""
+    except Exception as e:  # shown in the tab, never as a traceback
+        return None, warn(e)
+
+
+def tab() -> None:
+    import gradio as gr
+
+    from llmworks.config import get_settings
+
+    with gr.Row():
+        db = gr.Textbox(str(get_settings().home / "rag" / "chroma"), label="Index folder", scale=3)
+        folder = gr.Textbox(label="Folder to ingest (.md, .txt, .pdf, .html)", scale=3)
+        ingest_button = gr.Button("Ingest", scale=1)
+    status = gr.Markdown("")
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="Ask the knowledge base", height=460)
+            with gr.Row():
+                box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5)
+                send = gr.Button("Ask", variant="primary", scale=1)
+            with gr.Row():
+                model = model_dropdown()
+                k = gr.Slider(1, 10, value=5, step=1, label="Chunks given to the model (k)")
+                clear = gr.Button("Clear conversation")
+        with gr.Column(scale=2):
+            gr.Markdown("### Retrieved chunks")
+            chunks = gr.Markdown("", height=560)
+    with gr.Accordion("Vector map (t-SNE of every chunk, coloured by document type)", open=False):
+        with gr.Row():
+            dims = gr.Radio([2, 3], value=2, label="Dimensions")
+            draw = gr.Button("Draw")
+        plot = gr.Plot()
+        plot_status = gr.Markdown("")
+
+    ingest_button.click(ingest_folder, [folder, db], status)
+    inputs, outputs = [box, chatbot, db, model, k], [chatbot, chunks, status, box]
+    box.submit(respond, inputs, outputs)
+    send.click(respond, inputs, outputs)
+    clear.click(lambda: ([], "", ""), None, [chatbot, chunks, status])
+    draw.click(vector_map, [db, dims], [plot, plot_status])
