@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     log_calls: bool = Field(default=True, description="record every model call in home/logs.db")
     timeout: float = Field(default=120.0, description="seconds before a remote model call gives up")
     max_retries: int = Field(default=3, description="retries of 429/5xx/connection errors, with backoff")
+    threads: int | None = Field(default=None, description="CPU threads for embedded models (default: cores, max 4); "
+                                "1 is faster on a machine busy with other work")
 
     @property
     def logs_db(self) -> Path:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import pytest
+from pydantic import Field
 
 from llmworks import llm
 from llmworks.llm.testing import ScriptedModel, call
@@ -112,3 +113,22 @@ def test_a_crashing_tool_is_reported_not_raised():
     model = ScriptedModel([call("flaky", x=1), "It failed."])
     run = llm.run_tools("go", tools=[flaky], model=model)
     assert run.steps[0].error == "flaky failed: RuntimeError: database is locked"
+
+
+def test_annotated_constraints_are_enforced_before_the_call():
+    def cancel(code: Annotated[str, Field(pattern=r"^[A-Z0-9]{6}$")]) -> str:
+        """Cancel a booking."""
+        return f"cancelled {code}"
+
+    assert Tool.from_function(cancel).spec.parameters["properties"]["code"]["pattern"] == r"^[A-Z0-9]{6}$"
+    model = ScriptedModel([call("cancel", code="bad code!"), call("cancel", code="AB12CD"), "ok"])
+    run = llm.run_tools("cancel", tools=[cancel], model=model)
+    assert "pattern" in run.steps[0].error and run.steps[1].result == "cancelled AB12CD"
+
+
+def test_regex_shorthands_are_spelled_out_for_the_grammar():
+    from llmworks.llm.providers.embedded import _closed
+
+    schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": r"^\d{3}\w$"}}}
+    assert _closed(schema) == {"type": "object", "additionalProperties": False,
+                               "properties": {"code": {"type": "string", "pattern": "^[0-9]{3}[A-Za-z0-9_]$"}}}

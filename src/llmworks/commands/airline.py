@@ -1,7 +1,208 @@
-"""Commands for this application (placeholder until it lands)."""
+"""`llmworks airline …`: FlightAI, the tool-using airline assistant, and its database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
+airline = typer.Typer(
+    name="airline", help="FlightAI: an airline assistant that calls tools on a real database (prices, bookings).",
+    no_args_is_help=True,
+)
+
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: local/smollm2)")]
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(airline)
+
+
+@airline.command()
+def chat(
+    message: Annotated[Optional[str], typer.Argument(help="one question; omit for an interactive chat")] = None,
+    model: ModelOpt = None,
+    speak: Annotated[Optional[Path], typer.Option("--speak", help="also write each reply as WAV into this folder")] = None,
+    translate: Annotated[Optional[str], typer.Option("--translate", "-t", help="also show replies in this language")] = None,
+    translator: Annotated[Optional[str], typer.Option("--translator", help="model that translates (default: -m)")] = None,
+    audio: Annotated[Optional[Path], typer.Option("--audio", help="ask by voice: transcribe this audio file")] = None,
+) -> None:
+    """Chat with FlightAI; tool calls are shown as they happen.
+
+    \b
+    Examples:
+      llmworks airline chat "How much is a flight to Paris?"
+      llmworks airline chat "Book a flight to Tokyo for Ada Lovelace on 2027-03-14"
+      llmworks airline chat -m openai/gpt-4.1-mini -t Spanish          # interactive; /exit to leave
+      llmworks airline chat --audio question.wav --speak replies/
+    """
+    from llmworks.apps.airline import Assistant
+
+    bot = Assistant(model)
+    first = message
+    if audio is not None:
+        from llmworks.apps.airline.voice import hear
+
+        first = hear(audio)
+        typer.secho(f"(heard) {first}", dim=True)
+    if first:
+        _turn(bot, first, speak, translate, translator)
+        return
+    typer.secho(f"FlightAI on {bot.model.name} - /exit or Ctrl-D to leave, /reset to forget.", dim=True, err=True)
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            break
+        if line in ("/exit", "/quit"):
+            break
+        if line == "/reset":
+            bot.reset()
+            continue
+        if line:
+            _turn(bot, line, speak, translate, translator)
+
+
+def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None) -> None:
+    def show(step) -> None:
+        args = ", ".join(f"{k}={v!r}" for k, v in step.arguments.items())
+        outcome = step.result if step.ok else f"error: {step.error}"
+        typer.secho(f"  [tool] {step.name}({args}) -> {outcome}", dim=True)
+
+    turn = bot.ask(message, on_step=show)
+    typer.echo(turn.reply)
+    if turn.replaced:
+        typer.secho(f"  [checked] model said {turn.model_reply[:120]!r}; replaced: {turn.replaced}", dim=True)
+    if language:
+        from llmworks.apps.airline.translate import translate
+
+        typer.secho(f"  [{language}] {translate(turn.reply, language, model=translator or bot.model)}", fg="cyan")
+    if speak is not None:
+        from llmworks.apps.airline.voice import speak_reply
+
+        path = speak_reply(turn.reply).save(speak / f"reply-{len(bot.history) // 2:03d}.wav")
+        typer.secho(f"  [voice] {path}", dim=True)
+
+
+@airline.command()
+def prices() -> None:
+    """Show the destinations and ticket prices in the database.
+
+    \b
+    Example:
+      llmworks airline prices
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from llmworks.apps.airline import AirlineDB
+
+    db = AirlineDB()
+    table = Table("City", "Country", "Return ticket", "Flight", "Departs", title=f"FlightAI prices ({db.path})")
+    for d in db.destinations():
+        table.add_row(d.city, d.country, f"${d.price_usd:,}", d.flight_no, d.departs)
+    Console().print(table)
+
+
+@airline.command()
+def bookings(
+    passenger: Annotated[Optional[str], typer.Argument(help="only this passenger's bookings")] = None,
+) -> None:
+    """Show the bookings in the database.
+
+    \b
+    Examples:
+      llmworks airline bookings
+      llmworks airline bookings "Ada Lovelace"
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from llmworks.apps.airline import AirlineDB
+
+    found = AirlineDB().bookings(passenger)
+    if not found:
+        typer.echo("No bookings." if passenger is None else f"No bookings for {passenger}.")
+        return
+    table = Table("Passenger", "City", "Flight")
+    for name in ("Code", "Date", "Price", "Status"):  # never wrapped: people copy these
+        table.add_column(name, no_wrap=True)
+    for b in found:
+        table.add_row(b.passenger, b.city, b.flight_no, b.code, b.travel_date, f"${b.price_usd:,}", b.status)
+    Console().print(table)
+
+
+@airline.command()
+def book(
+    city: Annotated[str, typer.Argument(help="destination, e.g. Paris or Zürich")],
+    passenger: Annotated[str, typer.Argument(help="passenger's full name")],
+    date: Annotated[str, typer.Argument(help="travel date, YYYY-MM-DD")],
+) -> None:
+    """Book a flight directly (no model), with the same checks the assistant's tool applies.
+
+    \b
+    Example:
+      llmworks airline book Tokyo "Ada Lovelace" 2027-03-14
+    """
+    from llmworks.apps.airline import Toolbox
+    from llmworks.llm.errors import LLMError, ToolError
+
+    box = Toolbox()
+    box.begin_turn(f"{city} {passenger} {date}")  # typed by the user: every argument is theirs
+    try:
+        typer.echo(box.book_flight(city, passenger, date))
+    except ToolError as e:
+        raise LLMError(getattr(e, "user_message", str(e))) from None
+
+
+@airline.command()
+def cancel(code: Annotated[str, typer.Argument(help="confirmation code, e.g. K7XQ9P")]) -> None:
+    """Cancel a booking by its confirmation code.
+
+    \b
+    Example:
+      llmworks airline cancel K7XQ9P
+    """
+    from llmworks.apps.airline import Toolbox
+    from llmworks.llm.errors import LLMError, ToolError
+
+    box = Toolbox()
+    box.begin_turn(code)
+    try:
+        typer.echo(box.cancel_booking(code))
+    except ToolError as e:
+        raise LLMError(getattr(e, "user_message", str(e))) from None
+
+
+@airline.command()
+def say(
+    text: Annotated[str, typer.Argument(help="what to say")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="WAV file to write")] = Path("reply.wav"),
+) -> None:
+    """Speak text with the offline Piper voice into a WAV file.
+
+    \b
+    Example:
+      llmworks airline say "Your flight to Paris is booked." -o booked.wav
+    """
+    from llmworks.apps.airline.voice import speak_reply
+
+    speech = speak_reply(text)
+    path = speech.save(out)
+    typer.echo(f"{path} ({speech.duration_s:.1f} s of audio in {speech.seconds:.2f} s)")
+
+
+@airline.command()
+def transcribe(audio: Annotated[Path, typer.Argument(help="audio file (WAV, MP3, OGG, M4A)")]) -> None:
+    """Transcribe an audio file offline with Whisper tiny.en.
+
+    \b
+    Example:
+      llmworks airline transcribe question.wav
+    """
+    from llmworks.speech import transcribe as stt
+
+    t = stt(audio)
+    typer.echo(t.text)
+    typer.secho(f"({t.audio_s:.1f} s of audio in {t.seconds:.2f} s)", dim=True, err=True)

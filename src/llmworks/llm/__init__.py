@@ -9,7 +9,7 @@
 Models are `provider/model` names (`local/smollm2` offline by default, `openai/gpt-4.1-mini`, ...) or Model objects.
 """
 
-from .client import Stream, chat, count_tokens, get_model, messages_of, run_tools, stream, structured
+from .client import Stream, chat, count_tokens, get_model, image, messages_of, run_tools, stream, structured
 from .errors import (
     ContextWindowError,
     LLMError,
@@ -48,6 +48,7 @@ __all__ = [
     "chat",
     "count_tokens",
     "get_model",
+    "image",
     "messages_of",
     "run_tools",
     "stream",

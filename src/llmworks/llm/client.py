@@ -20,7 +20,8 @@ from .types import Completion, Message, Request, Response, ToolChoice, Usage
 
 T = TypeVar("T", bound=BaseModel)
 Prompt = str | list[Message]
-_models: dict[str, Model] = {}
+_models: dict[str, Model] = {}  # embedded models (loaded once) and test doubles, by name
+_remote: dict[tuple, Model] = {}
 
 
 def get_model(model: str | Model | None = None) -> Model:
@@ -31,17 +32,21 @@ def get_model(model: str | Model | None = None) -> Model:
 
     settings = get_settings()
     name = model or settings.model
-    if name not in _models:
-        info = catalog.find(name)
-        if info.provider.name == "local":
-            from .providers.embedded import EmbeddedModel
+    if name in _models:
+        return _models[name]
+    info = catalog.find(name)
+    if info.provider.name == "local":
+        from .providers.embedded import EmbeddedModel
 
-            _models[name] = EmbeddedModel(info.name, info.context_window or 8192)
-        else:
-            from .providers.openai_compat import OpenAICompatModel
+        _models[name] = EmbeddedModel(info.name, info.context_window or 8192, threads=settings.threads)
+        return _models[name]
+    # remote clients are reused (connection pool) while their key, URL and settings stay the same
+    fingerprint = (info.name, info.provider.url, info.provider.api_key(), settings.timeout, settings.max_retries)
+    if fingerprint not in _remote:
+        from .providers.openai_compat import OpenAICompatModel
 
-            _models[name] = OpenAICompatModel(info, timeout=settings.timeout, max_retries=settings.max_retries)
-    return _models[name]
+        _remote[fingerprint] = OpenAICompatModel(info, timeout=settings.timeout, max_retries=settings.max_retries)
+    return _remote[fingerprint]
 
 
 def count_tokens(text: str, model: str | Model | None = None) -> int:
@@ -201,6 +206,23 @@ def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = N
                 {"role": "user", "content": f"That was not valid: {e}. Reply with JSON matching the schema only."},
             ]
     raise AssertionError("unreachable")
+
+
+def image(prompt: str, *, model: str | Model = "openai/gpt-image-1", size: str = "1024x1024") -> bytes:
+    """A picture (PNG bytes) drawn by an image model. No image model ships offline: a local name is a clear error."""
+    m = get_model(model)
+    if not hasattr(m, "image"):
+        raise LLMError(f"{m.name} cannot draw images; use an image model such as openai/gpt-image-1 (needs OPENAI_API_KEY).")
+    request = Request([{"role": "user", "content": prompt}])
+    started = time.perf_counter()
+    try:
+        png = m.image(prompt, size=size)
+    except BaseException as e:
+        _log("image", m, request, None, e, started)
+        raise
+    _log("image", m, request, Response(f"[{len(png):,} bytes of image]", m.name, Usage(cost_usd=None),
+                                       time.perf_counter() - started), None, started)
+    return png
 
 
 def _json_text(text: str) -> str:

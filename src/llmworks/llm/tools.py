@@ -29,7 +29,7 @@ class Tool:
     def from_function(cls, fn: Callable[..., Any]) -> Tool:
         doc = inspect.getdoc(fn) or ""
         arg_docs = _arg_docs(doc)
-        hints = get_type_hints(fn)  # resolves string annotations (from __future__ import annotations)
+        hints = get_type_hints(fn, include_extras=True)  # resolves "str" annotations, keeps Annotated[str, Field(...)]
         fields: dict[str, Any] = {}
         for p in inspect.signature(fn).parameters.values():
             default = ... if p.default is inspect.Parameter.empty else p.default

@@ -43,13 +43,14 @@ def model_file(short_name: str) -> Path:
 
 
 @lru_cache(maxsize=4)
-def _server(path: str, n_ctx: int):
+def _server(path: str, n_ctx: int, threads: int | None):
     import xllamacpp as xlc
 
     params = xlc.CommonParams()
     params.model.path = path
     params.n_ctx = n_ctx
-    threads = max(1, min(4, os.cpu_count() or 1))
+    # llama.cpp's threads spin while they wait for each other: more threads than free cores is much slower
+    threads = threads or max(1, min(4, os.cpu_count() or 1))
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.n_parallel = 1
@@ -59,14 +60,15 @@ def _server(path: str, n_ctx: int):
 
 
 class EmbeddedModel(Model):
-    def __init__(self, name: str, context_window: int = 8192):
+    def __init__(self, name: str, context_window: int = 8192, *, threads: int | None = None):
         self.name = name
         self.context_window = context_window
+        self.threads = threads
         self.path = model_file(name.split("/", 1)[1])
 
     @property
     def _engine(self):
-        return _server(str(self.path), self.context_window)
+        return _server(str(self.path), self.context_window, self.threads)
 
     # -- requests -------------------------------------------------------------------------------------------
 
@@ -78,7 +80,7 @@ class EmbeddedModel(Model):
             payload["temperature"] = request.temperature
         if schema is not None:
             payload["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": request.schema_name, "schema": schema},
+                "type": "json_schema", "json_schema": {"name": request.schema_name, "schema": _grammar_safe(schema)},
             }
         return payload
 
@@ -158,54 +160,74 @@ class EmbeddedModel(Model):
     # -- tools ----------------------------------------------------------------------------------------------
 
     def _choose_tool(self, request: Request) -> Completion:
-        """One constrained decision: {"tool": name, "arguments": {...}} for one of the tools (or answer_directly)."""
+        """Two constrained steps: pick a tool name (or answer_directly), then fill that tool's arguments.
+        One combined any-of schema made SmolLM2 pick the first tool for everything (46/46 requests, measured)."""
         tools = request.tools
         if request.tool_choice not in ("auto", "required"):
             tools = [t for t in tools if t.name == request.tool_choice]
             if not tools:
                 raise LLMError(f"tool_choice {request.tool_choice!r} is not one of the tools given")
-        options = [
-            {"type": "object", "properties": {"tool": {"const": t.name}, "arguments": _closed(t.parameters)},
-             "required": ["tool", "arguments"], "additionalProperties": False}
-            for t in tools
-        ]
-        if request.tool_choice == "auto":
-            options.append({"type": "object", "properties": {"tool": {"const": ANSWER}},
-                            "required": ["tool"], "additionalProperties": False})
-        schema = options[0] if len(options) == 1 else {"anyOf": options}
-        listing = "\n".join(f"- {t.name}: {t.description}" for t in tools)
-        if request.tool_choice == "auto":
-            listing += f"\n- {ANSWER}: no tool is needed; reply to the user yourself"
-        hint = "Pick the tool that answers the user's request."
-        if request.tool_choice == "auto" and any(m.get("role") == "tool" for m in request.messages):
-            hint += f" If the tool results above already answer it, pick {ANSWER}."
-        guide = {"role": "system", "content": f"{hint}\nTools:\n{listing}"}
         messages = _plain_messages(request.messages)
-        decide = Request(messages=messages + [guide], temperature=0.0, max_tokens=256)
-        result = self._run(self._payload(decide, decide.messages, schema))
+        spent = Completion()
+        if len(tools) == 1 and request.tool_choice != "auto":
+            tool = tools[0]
+        else:
+            names = [t.name for t in tools] + ([ANSWER] if request.tool_choice == "auto" else [])
+            listing = "\n".join(f"- {t.name}: {t.description}" for t in tools)
+            if request.tool_choice == "auto":
+                listing += f"\n- {ANSWER}: no tool fits; reply to the user yourself"
+            hint = "Pick the action that serves the user's last message."
+            if request.tool_choice == "auto" and any(m.get("role") == "tool" for m in request.messages):
+                hint += f" If the tool results already answer it, pick {ANSWER}."
+            picked = self._constrained(messages + [{"role": "system", "content": f"{hint}\nActions:\n{listing}"}],
+                                       {"type": "object", "properties": {"action": {"enum": names}},
+                                        "required": ["action"]}, spent)
+            if picked["action"] == ANSWER:
+                answer = self.complete(Request(messages=request.messages, temperature=request.temperature,
+                                               max_tokens=request.max_tokens))
+                answer.input_tokens += spent.input_tokens
+                answer.output_tokens += spent.output_tokens
+                return answer
+            tool = next(t for t in tools if t.name == picked["action"])
+        guide = {"role": "system", "content": f"Call {tool.name} ({tool.description}). Fill in its arguments from "
+                                              "the user's words."}
+        arguments = self._constrained(messages + [guide], _closed(tool.parameters), spent)
+        call = ToolCall(name=tool.name, arguments=arguments, id="call_0")
+        return Completion(tool_calls=[call], finish_reason="tool_calls", input_tokens=spent.input_tokens,
+                          output_tokens=spent.output_tokens)
+
+    def _constrained(self, messages: list[Message], schema: dict, spent: Completion) -> dict:
+        """One greedy, schema-constrained reply parsed as JSON; its tokens added to `spent`."""
+        result = self._run(self._payload(Request(messages, temperature=0.0, max_tokens=256), messages, schema))
         usage = result.get("usage", {})
+        spent.input_tokens += usage.get("prompt_tokens", 0)
+        spent.output_tokens += usage.get("completion_tokens", 0)
         raw = result["choices"][0]["message"].get("content") or ""
         try:
-            decision = json.loads(raw)
+            return json.loads(raw)
         except json.JSONDecodeError as e:  # constrained decoding cut short by max_tokens
-            raise ModelOutputError(f"{self.name} returned an unfinished tool choice: {raw[:200]!r}") from e
-        spent = {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0)}
-        if decision.get("tool") == ANSWER:
-            answer = self.complete(Request(messages=request.messages, temperature=request.temperature,
-                                           max_tokens=request.max_tokens))
-            answer.input_tokens += spent["input_tokens"]
-            answer.output_tokens += spent["output_tokens"]
-            return answer
-        call = ToolCall(name=decision["tool"], arguments=decision.get("arguments") or {}, id="call_0")
-        return Completion(tool_calls=[call], finish_reason="tool_calls", **spent)
+            raise ModelOutputError(f"{self.name} returned unfinished JSON: {raw[:200]!r}") from e
 
 
 def _closed(schema: dict) -> dict:
-    """The tool's argument schema, with no extra keys allowed (keeps the small model on the rails)."""
-    schema = dict(schema)
-    if schema.get("type") == "object":
-        schema.setdefault("additionalProperties", False)
-    return schema
+    """The tool's argument schema for llama.cpp's grammar: no extra keys (keeps a small model on the rails), and
+    regex shorthands it ignores with only a warning (\\d, \\w, \\s) spelled out."""
+    return _grammar_safe(dict(schema, additionalProperties=False) if schema.get("type") == "object" else schema)
+
+
+_SHORTHANDS = {r"\d": "[0-9]", r"\w": "[A-Za-z0-9_]", r"\s": "[ \t\n]"}
+
+
+def _grammar_safe(node):
+    if isinstance(node, dict):
+        out = {k: _grammar_safe(v) for k, v in node.items()}
+        if isinstance(out.get("pattern"), str):
+            for short, spelled in _SHORTHANDS.items():
+                out["pattern"] = out["pattern"].replace(short, spelled)
+        return out
+    if isinstance(node, list):
+        return [_grammar_safe(v) for v in node]
+    return node
 
 
 def _plain_messages(messages: list[Message]) -> list[Message]:

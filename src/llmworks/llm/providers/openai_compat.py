@@ -110,6 +110,17 @@ class OpenAICompatModel(Model):
         completion.tool_calls = [_tool_call(c["id"], c["name"], c["arguments"]) for _, c in sorted(calls.items())]
         yield completion
 
+    def image(self, prompt: str, *, size: str = "1024x1024") -> bytes:
+        """PNG bytes from the provider's images endpoint (openai/gpt-image-1, dall-e-3, ...)."""
+        import base64
+
+        with self._errors():
+            result = self.client.images.generate(model=self.model_id, prompt=prompt, size=size, n=1)
+        data = result.data[0] if result.data else None
+        if data is None or not data.b64_json:
+            raise ProviderError(f"{self.name} returned no image data.", model=self.name)
+        return base64.b64decode(data.b64_json)
+
     def _errors(self):
         return _map_errors(self)
 
