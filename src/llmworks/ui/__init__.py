@@ -6,14 +6,24 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 # (tab title, module under llmworks.ui) in display order
 TABS: list[tuple[str, str]] = [
     ("Chat", "chat"),
+    ("Summarizer", "summarize"),
+    ("Brochure", "brochure"),
+    ("Tutor", "tutor"),
+    ("Store assistant", "store"),
+    ("Conversation", "debate"),
+    ("Knowledge base", "rag"),
+    ("FlightAI", "airline"),
+    ("Pricer", "pricer"),
 ]
 
 
 def build_app():
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline by default: no telemetry calls
     import gradio as gr
 
     with gr.Blocks(title="llmworks") as demo:

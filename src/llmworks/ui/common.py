@@ -1,0 +1,83 @@
+"""Small pieces every tab uses: the model picker, error messages instead of tracebacks, the tokens/cost line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def model_names() -> list[str]:
+    from llmworks.llm import catalog
+
+    return [m.name for m in catalog.MODELS]
+
+
+def default_model() -> str:
+    from llmworks.config import get_settings
+
+    return get_settings().model
+
+
+def model_dropdown(label: str = "Model", value: str | None = None, **kwargs):
+    """A dropdown of the catalog's models; any other provider/model can be typed in."""
+    import gradio as gr
+
+    names = model_names()
+    value = value or default_model()
+    if value not in names:
+        names.insert(0, value)
+    return gr.Dropdown(names, value=value, label=label, allow_custom_value=True, **kwargs)
+
+
+def error_message(e: BaseException) -> str:
+    """One readable line: user-facing LLMErrors as they are, anything else named but without a traceback."""
+    from llmworks.llm import LLMError
+
+    if isinstance(e, LLMError):
+        return str(e)
+    return f"Unexpected error ({type(e).__name__}): {e}"
+
+
+def error_markdown(e: BaseException) -> str:
+    return f"**Error:** {error_message(e)}"
+
+
+def warn(e: BaseException) -> str:
+    """Show `e` as a Gradio toast and return it as markdown for the tab's status area."""
+    import gradio as gr
+
+    gr.Warning(error_message(e))
+    return error_markdown(e)
+
+
+def stats_line(response, *, label: str = "") -> str:
+    """'local/smollm2 · 120 in / 45 out tokens · $0.0000 · 1.2 s · 38 tok/s' for one llm.Response."""
+    if response is None:
+        return ""
+    u = response.usage
+    cost = "cost unknown" if u.cost_usd is None else f"${u.cost_usd:.4f}"
+    parts = [response.model, f"{u.input_tokens:,} in / {u.output_tokens:,} out tokens", cost,
+             f"{response.duration_s:.1f} s"]
+    if response.tokens_per_s:
+        parts.append(f"{response.tokens_per_s:.0f} tok/s")
+    return (f"{label} " if label else "") + " · ".join(parts)
+
+
+def text_of(content) -> str:
+    """A Chatbot message's text: Gradio hands content back as a string or as a list of parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    if isinstance(content, Iterable):
+        return "".join(text_of(part) for part in content)
+    return "" if content is None else str(content)
+
+
+def history_messages(history: list[dict] | None) -> list[dict]:
+    """Chatbot history → OpenAI-shaped user/assistant messages."""
+    out = []
+    for m in history or []:
+        role = m.get("role") if isinstance(m, dict) else None
+        if role in ("user", "assistant"):
+            out.append({"role": role, "content": text_of(m.get("content"))})
+    return out
