@@ -6,6 +6,7 @@ Tool choice and structured output use JSON-schema constrained decoding: even a 1
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -21,6 +22,16 @@ from ..types import Completion, Message, Request, ToolCall
 from . import Model
 
 ANSWER = "answer_directly"
+_streams: dict[threading.Thread, threading.Event] = {}
+"""Generations in flight. At exit they are stopped and awaited: llama.cpp aborts the process ("exception not
+rethrown") if the interpreter shuts down under a generating thread."""
+
+
+@atexit.register
+def _stop_streams() -> None:
+    for thread, stop in list(_streams.items()):
+        stop.set()
+        thread.join(timeout=10)
 """The pseudo-tool the model picks when no tool fits (tool_choice='auto')."""
 
 
@@ -131,9 +142,13 @@ class EmbeddedModel(Model):
                 self._run(payload, on_chunk)
             except BaseException as e:  # handed to the reader
                 chunks.put(e)
+            finally:
+                _streams.pop(threading.current_thread(), None)
             chunks.put(done)
 
-        threading.Thread(target=work, daemon=True, name="llmworks-embedded").start()
+        worker = threading.Thread(target=work, daemon=True, name="llmworks-embedded")
+        _streams[worker] = stop
+        worker.start()
         completion = Completion()
         try:
             while (chunk := chunks.get()) is not done:
