@@ -1,7 +1,253 @@
-"""Commands for this application (placeholder until it lands)."""
+"""`llmworks pricer …`: curate data, train and evaluate price models, the leaderboard, fine-tuning pipelines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+pricer_app = typer.Typer(help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.",
+                         no_args_is_help=True)
+finetune_app = typer.Typer(help="Fine-tuning pipelines: OpenAI jobs and local LoRA.", no_args_is_help=True)
+pricer_app.add_typer(finetune_app, name="finetune")
+
+_COLORS = {"green": "green", "orange": "yellow", "red": "red"}
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(pricer_app, name="pricer")
+
+
+def _options(pairs: list[str] | None) -> dict:
+    """`--set k=v` pairs → constructor options (values parsed as JSON when they are)."""
+    from llmworks.apps.pricer import PricerError
+
+    options = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise PricerError(f"--set takes key=value, got {pair!r}")
+        try:
+            options[key.strip().replace("-", "_")] = json.loads(value)
+        except ValueError:
+            options[key.strip().replace("-", "_")] = value
+    return options
+
+
+@pricer_app.command()
+def curate(
+    raw: Path = typer.Argument(..., help="raw Amazon-Reviews-2023 metadata JSONL"),
+    out: Path = typer.Option(..., "--out", help="folder for train.jsonl, test.jsonl, hf/, curation.json"),
+    category: Optional[str] = typer.Option(None, help="category for every record (default: main_category)"),
+    seed: int = typer.Option(42),
+    test_fraction: float = typer.Option(0.1),
+    min_tokens: int = typer.Option(150),
+    max_tokens: int = typer.Option(160),
+) -> None:
+    """Curate raw metadata into priced items.  Example: llmworks pricer curate meta_Appliances.jsonl --out data/p"""
+    from llmworks.apps.pricer.curate import CurationConfig, curate as run
+
+    config = CurationConfig(seed=seed, test_fraction=test_fraction, min_tokens=min_tokens, max_tokens=max_tokens)
+    result = run(raw, out, config, category=category)
+    s = result.stats
+    typer.echo(f"{s['raw']} raw records → {s['kept']} items ({s['train']} train, {s['test']} test), "
+               f"mean price ${s['mean_price'] or 0:.2f}; dropped: {s['dropped']}")
+    typer.echo(f"wrote {out}/train.jsonl, {out}/test.jsonl, {out}/hf (datasets), {out}/curation.json")
+
+
+@pricer_app.command()
+def train(
+    model: str = typer.Option(..., "--model", help="pricer name (llmworks pricer models)"),
+    data: Path = typer.Option(..., "--data", help="training items JSONL"),
+    out: Optional[Path] = typer.Option(None, "--out", help="folder to save to (default LLMWORKS_HOME/pricer/models/NAME)"),
+    extra: Optional[Path] = typer.Option(None, help="extra rows (e.g. train_extra.jsonl), down-weighted to fit --data"),
+    extra_weight: float = typer.Option(0.5, help="mean weight of an extra row (a --data row weighs 1)"),
+    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
+) -> None:
+    """Fit a pricer and save it.  Example: llmworks pricer train --model ensemble --data items.jsonl --out m/ens"""
+    from llmworks.apps.pricer.workflow import train_and_save
+
+    pricer, path, seconds = train_and_save(model, data, out, extra=extra, extra_weight=extra_weight,
+                                           llm_model=llm_model, options=_options(set_))
+    typer.echo(f"trained {pricer.name} in {seconds:.1f}s → {path}")
+    if hasattr(pricer, "blend"):
+        typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in pricer.blend.items()))
+
+
+@pricer_app.command("eval")
+def eval_(
+    model: str = typer.Option(..., "--model", help="pricer name, or a folder saved by `pricer train`"),
+    data: Path = typer.Option(..., "--data", help="items JSONL with true prices"),
+    train_file: Optional[Path] = typer.Option(None, "--train", help="fit on this file instead of a hold-out of --data"),
+    n: int = typer.Option(250, "--n", help="items to test (the hold-out size when there is no --train)"),
+    seed: int = typer.Option(42),
+    extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
+    extra_weight: float = typer.Option(0.5),
+    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
+    plot: Optional[Path] = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object only"),
+    quiet: bool = typer.Option(False, "-q", help="no per-item listing"),
+) -> None:
+    """Score a pricer: mean error, RMSLE, hit rate.  Example: llmworks pricer eval --model tfidf --data items.jsonl"""
+    from llmworks.apps.pricer.workflow import run_eval
+
+    result = run_eval(model, data, train=train_file, n=n, seed=seed, extra=extra, extra_weight=extra_weight,
+                      llm_model=llm_model, options=_options(set_))
+    report = result.report
+    if plot:
+        report.scatter_png(plot)
+    if as_json:
+        summary = report.summary()
+        typer.echo(json.dumps({k: summary[k] for k in ("model", "n", "error", "rmsle", "hit_rate")}
+                              | {"missing": summary["missing"]}))
+        return
+    if not quiet:
+        for i, row in enumerate(report.rows, 1):
+            guess = "no estimate" if row.guess is None else f"${row.guess:,.2f}"
+            typer.secho(f"{i:4d}: guess {guess:>12} truth ${row.truth:>8,.2f} error ${row.error:>8,.2f}  "
+                        f"{row.title[:50]}", fg=_COLORS[row.color])
+    typer.echo(report.title() + f"  (fit {result.fit_seconds:.1f}s on {result.n_train} items, "
+                                f"predict {report.duration_s:.1f}s)")
+    if plot:
+        typer.echo(f"scatter plot → {plot}")
+
+
+@pricer_app.command()
+def leaderboard(
+    data: Path = typer.Option(..., "--data", help="items JSONL; the hold-out comes from here"),
+    n: int = typer.Option(250, "--n", help="hold-out size"),
+    seed: int = typer.Option(42),
+    extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
+    extra_weight: float = typer.Option(0.5),
+    models: Optional[str] = typer.Option(None, help="comma-separated pricers (default: all)"),
+    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    llm_n: int = typer.Option(50, help="test items for the llm/rag pricers (0: all); ~1 s each on local/smollm2"),
+    out: Optional[Path] = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
+) -> None:
+    """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
+    from llmworks.apps.pricer.workflow import run_leaderboard
+
+    def show(row, report):
+        typer.echo(f"  {row['model']}: ${row['error']:.2f} (n={row['n']}, fit {row['fit_seconds']:.0f}s)", err=True)
+
+    board = run_leaderboard(data, models=models.split(",") if models else None, n=n, seed=seed, extra=extra,
+                            extra_weight=extra_weight, llm_model=llm_model, llm_n=llm_n or None, on_result=show)
+    typer.echo(board.markdown())
+    typer.echo("")
+    typer.echo(board.csv(), nl=False)
+    if out:
+        board.save(out)
+        typer.echo(f"wrote {out}/leaderboard.md, .csv, .json", err=True)
+
+
+@pricer_app.command()
+def estimate(
+    description: str = typer.Argument(..., help="product title and description"),
+    model: str = typer.Option("ensemble", "--model", help="a saved pricer (name under LLMWORKS_HOME or folder)"),
+) -> None:
+    """Estimate one product's price.  Example: llmworks pricer estimate "Moen bathroom vanity light, 2 globes" """
+    from llmworks.apps.pricer.workflow import estimate_description
+
+    result = estimate_description(description, model)
+    value = result["estimate"]
+    typer.echo("no estimate" if value is None else f"${value:,.2f}")
+    for name, v in result["members"].items():
+        typer.echo(f"  {name}: " + ("no estimate" if v is None else f"${v:,.2f}"))
+
+
+@pricer_app.command("models")
+def list_models() -> None:
+    """List pricer names and saved pricers.  Example: llmworks pricer models"""
+    from llmworks.apps.pricer.base import PRICERS
+    from llmworks.apps.pricer.workflow import saved_models
+
+    typer.echo("pricers: " + ", ".join(PRICERS))
+    typer.echo("saved: " + (", ".join(saved_models()) or "(none yet: llmworks pricer train ...)"))
+
+
+@finetune_app.command("export")
+def ft_export(
+    data: Path = typer.Option(..., "--data", help="items JSONL"),
+    out: Path = typer.Option(..., "--out", help="chat-format JSONL for OpenAI fine-tuning"),
+    n: Optional[int] = typer.Option(None, "--n", help="first N items only"),
+) -> None:
+    """Write OpenAI chat-format training JSONL.  Example: llmworks pricer finetune export --data t.jsonl --out ft.jsonl"""
+    from llmworks.apps.pricer.finetune_openai import export_jsonl
+    from llmworks.apps.pricer.items import load_items
+
+    path = export_jsonl(load_items(data, limit=n), out)
+    typer.echo(f"wrote {path}")
+
+
+@finetune_app.command("start")
+def ft_start(
+    train_file: Path = typer.Option(..., "--train", help="chat JSONL from `finetune export`"),
+    validation: Optional[Path] = typer.Option(None, help="validation chat JSONL"),
+    base: str = typer.Option("gpt-4o-mini-2024-07-18", help="OpenAI base model"),
+    epochs: int = typer.Option(1),
+    seed: int = typer.Option(42),
+    suffix: str = typer.Option("pricer"),
+    follow: bool = typer.Option(False, help="poll until the job ends, printing events"),
+) -> None:
+    """Upload and start an OpenAI fine-tuning job.  Example: llmworks pricer finetune start --train ft.jsonl --follow"""
+    from llmworks.apps.pricer import finetune_openai as ft
+
+    job = ft.start_job(train_file, validation_file=validation, base_model=base, epochs=epochs, seed=seed,
+                       suffix=suffix)
+    typer.echo(f"job {job.id}: {job.status}")
+    if follow:
+        _follow(job.id)
+
+
+@finetune_app.command("status")
+def ft_status(job_id: str = typer.Argument(...), follow: bool = typer.Option(False)) -> None:
+    """Show an OpenAI fine-tuning job and its events.  Example: llmworks pricer finetune status ftjob-abc --follow"""
+    from llmworks.apps.pricer import finetune_openai as ft
+
+    if follow:
+        _follow(job_id)
+        return
+    status = ft.job_status(job_id)
+    for event in status.events:
+        typer.echo(f"  {event}")
+    typer.echo(f"job {status.id}: {status.status}" + (f" → model {status.model}" if status.model else ""))
+
+
+def _follow(job_id: str) -> None:
+    from llmworks.apps.pricer import finetune_openai as ft
+
+    status = ft.follow_job(job_id, on_event=lambda e: typer.echo(f"  {e}"))
+    typer.echo(f"job {status.id}: {status.status}")
+    if status.model:
+        typer.echo(f"use it: llmworks pricer eval --model llm -m openai/{status.model} --set structured=false "
+                   "--data items.jsonl")
+
+
+@finetune_app.command("lora")
+def ft_lora(
+    data: Path = typer.Option(..., "--data", help="training items JSONL"),
+    base: str = typer.Option(..., "--base", help="local HF model folder (or .gguf with the gguf package)"),
+    out: Path = typer.Option(..., "--out", help="folder for the adapter and its config"),
+    steps: int = typer.Option(200),
+    r: int = typer.Option(8, "-r", help="LoRA rank"),
+    alpha: int = typer.Option(16),
+    dropout: float = typer.Option(0.05),
+    target_modules: str = typer.Option("q_proj,v_proj", help="comma-separated module names"),
+    lr: float = typer.Option(2e-4),
+    batch_size: int = typer.Option(4),
+    n: Optional[int] = typer.Option(None, "--n", help="first N items only"),
+) -> None:
+    """LoRA/QLoRA fine-tune a local model on prices.  Example: llmworks pricer finetune lora --data t.jsonl --base
+    ./smol --out m/lora"""
+    from llmworks.apps.pricer.items import load_items
+    from llmworks.apps.pricer.lora import LoRAConfig, train_lora
+
+    config = LoRAConfig(base_model=str(base), out_dir=str(out), max_steps=steps, lora_r=r, lora_alpha=alpha,
+                        lora_dropout=dropout, target_modules=target_modules.split(","), learning_rate=lr,
+                        batch_size=batch_size)
+    result = train_lora(load_items(data, limit=n), config, log=lambda s: typer.echo(s, err=True))
+    typer.echo(f"loss {result.losses[0]:.3f} → {result.losses[-1]:.3f}; adapter → {result.adapter_dir}")

@@ -1,0 +1,134 @@
+"""The `Pricer` contract: `fit(items)` → `predict(items)` → estimates in $ (None = no estimate), saved to a folder.
+
+    pricer = make_pricer("tfidf").fit(train)
+    pricer.predict(test)            # [171.2, 23.9, ...]
+    pricer.save("models/tfidf"); load_pricer("models/tfidf")
+
+A saved pricer is a folder: `pricer.json` (name, class, options; for people and `leaderboard`) and `pricer.joblib`
+(the fitted object). Load only folders you made yourself: joblib files are pickles.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .items import Item, PricerError, write_bytes_atomic, write_text_atomic
+
+
+class Pricer:
+    name: ClassVar[str] = ""
+    log_target: ClassVar[bool] = True
+    """Regress on ln(1 + price): prices span three orders of magnitude and errors scale with them."""
+
+    def fit(self, items: list[Item]) -> Pricer:
+        return self
+
+    def predict(self, items: list[Item]) -> list[float | None]:
+        raise NotImplementedError
+
+    def estimate(self, item: Item) -> float | None:
+        return self.predict([item])[0]
+
+    def options(self) -> dict[str, Any]:
+        """Constructor arguments, recorded in pricer.json."""
+        return {k: v for k, v in vars(self).items() if not k.endswith("_") and _jsonable(v)}
+
+    def save(self, directory: str | os.PathLike) -> Path:
+        import joblib
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        joblib.dump(self, buf, compress=3)
+        write_bytes_atomic(directory / "pricer.joblib", buf.getvalue())
+        meta = {"name": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
+                "options": self.options()}
+        write_text_atomic(directory / "pricer.json", json.dumps(meta, indent=2) + "\n")
+        return directory
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def load_pricer(directory: str | os.PathLike) -> Pricer:
+    directory = Path(directory)
+    meta_path = directory / "pricer.json"
+    if not meta_path.is_file():
+        raise PricerError(f"No saved pricer in {directory}: run `llmworks pricer train --model NAME --out {directory}`.")
+    meta = json.loads(meta_path.read_text())
+    module_name, _, class_name = meta["class"].rpartition(".")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    if hasattr(cls, "load_from"):  # pricers whose weights are not a pickle (LoRA adapters)
+        return cls.load_from(directory, meta)
+    import joblib
+
+    return joblib.load(directory / "pricer.joblib")
+
+
+# name → "module:Class" (modules imported on demand: `--help` and the UI stay fast)
+PRICERS: dict[str, str] = {
+    "random": "baselines:RandomPricer",
+    "constant": "baselines:ConstantPricer",
+    "features": "baselines:FeaturesPricer",
+    "bow": "classic:BowPricer",
+    "word2vec": "classic:Word2VecPricer",
+    "svr": "classic:SVRPricer",
+    "forest": "classic:ForestPricer",
+    "boosting": "classic:BoostingPricer",
+    "tfidf": "classic:TfidfPricer",
+    "embed-svr": "neighbours:EmbedSVRPricer",
+    "knn": "neighbours:KNNPricer",
+    "llm": "llm_pricers:LLMPricer",
+    "rag": "llm_pricers:RAGPricer",
+    "ensemble": "ensemble:EnsemblePricer",
+    "lora": "lora:LoRAPricer",
+}
+
+
+def make_pricer(name: str, **options: Any) -> Pricer:
+    if name not in PRICERS:
+        from difflib import get_close_matches
+
+        hint = get_close_matches(name, PRICERS, n=1)
+        raise PricerError(f"Unknown pricer {name!r}." + (f" Did you mean {hint[0]!r}?" if hint else "")
+                          + f" Choose from: {', '.join(PRICERS)}.")
+    module, _, cls = PRICERS[name].partition(":")
+    pricer_cls = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+    try:
+        return pricer_cls(**options)
+    except TypeError as e:
+        raise PricerError(f"Bad option for pricer {name!r}: {e}") from None
+
+
+def targets(items: list[Item]) -> np.ndarray:
+    return np.log1p(np.array([i.price for i in items], dtype=np.float64))
+
+
+def weights(items: list[Item]) -> np.ndarray:
+    """Per-item training weight (`meta["weight"]`, 1 by default): extra rows from another distribution count less."""
+    return np.array([float(i.meta.get("weight", 1.0)) for i in items], dtype=np.float64)
+
+
+def target_rows(items: list[Item]) -> list[Item]:
+    """The rows of the distribution we are tested on: those without a down-weighting `meta["weight"]`."""
+    rows = [i for i in items if "weight" not in i.meta]
+    return rows or items
+
+
+def to_prices(log_prices: np.ndarray) -> list[float]:
+    return [float(p) for p in np.clip(np.expm1(log_prices), 0.0, None)]

@@ -1,0 +1,130 @@
+"""OpenAI fine-tuning: export chat JSONL, upload it, start a job, follow its status and events.
+
+    export_jsonl(train_items, "ft_train.jsonl")
+    job = start_job("ft_train.jsonl", base_model="gpt-4o-mini-2024-07-18", epochs=1, seed=42, suffix="pricer")
+    status = follow_job(job.id, on_event=print)       # until succeeded / failed / cancelled
+    LLMPricer(model=f"openai/{status.model}", structured=False)   # the fine-tuned model as a pricer
+
+Fine-tuning is a files-and-jobs API, not a model call, so it is not in `llmworks.llm`; `openai_client()` is the
+one place this app builds an SDK client, from the model layer's provider entry (its key and its base URL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...llm.errors import MissingKeyError, NetworkError, ProviderError
+from .items import Item, write_text_atomic
+from .llm_pricers import SYSTEM, user_prompt
+
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+def chat_example(item: Item) -> dict:
+    """One training example: system, user (the question and text), assistant "Price is $X.00"."""
+    return {"messages": [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": user_prompt(item)},
+        {"role": "assistant", "content": f"Price is ${round(item.price)}.00"},
+    ]}
+
+
+def export_jsonl(items: list[Item], path: str | os.PathLike) -> Path:
+    write_text_atomic(path, "".join(json.dumps(chat_example(i), ensure_ascii=False) + "\n" for i in items))
+    return Path(path)
+
+
+def openai_client():
+    """An `openai.OpenAI` client for the provider "openai" of the model catalog (key, base URL override)."""
+    import openai
+
+    from ...config import get_settings
+    from ...llm.catalog import PROVIDERS
+
+    provider = PROVIDERS["openai"]
+    key = provider.api_key()
+    if not key:
+        raise MissingKeyError("OpenAI fine-tuning needs a key: set OPENAI_API_KEY (environment or .env).")
+    settings = get_settings()
+    return openai.OpenAI(api_key=key, base_url=provider.url, timeout=settings.timeout, max_retries=settings.max_retries)
+
+
+def _sdk_errors(fn):
+    """SDK failures → our user-facing errors (one red line in the CLI)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import openai
+
+        try:
+            return fn(*args, **kwargs)
+        except openai.APIStatusError as e:
+            raise ProviderError(f"OpenAI fine-tuning: {e.status_code} {e.message}", status_code=e.status_code) from None
+        except openai.APIConnectionError as e:
+            raise NetworkError(f"OpenAI fine-tuning: could not reach {e.request.url}: {e}") from None
+
+    return wrapper
+
+
+@_sdk_errors
+def upload(path: str | os.PathLike, client=None):
+    client = client or openai_client()
+    with open(path, "rb") as f:
+        return client.files.create(file=f, purpose="fine-tune")
+
+
+@_sdk_errors
+def start_job(train_file: str | os.PathLike, *, validation_file: str | os.PathLike | None = None,
+              base_model: str = "gpt-4o-mini-2024-07-18", epochs: int = 1, seed: int = 42, suffix: str = "pricer",
+              client=None):
+    """Upload the file(s) and create the job; returns the SDK's FineTuningJob."""
+    client = client or openai_client()
+    train = upload(train_file, client)
+    validation = upload(validation_file, client) if validation_file else None
+    return client.fine_tuning.jobs.create(
+        training_file=train.id, validation_file=validation.id if validation else None, model=base_model, seed=seed,
+        hyperparameters={"n_epochs": epochs}, suffix=suffix,
+    )
+
+
+@dataclass
+class JobStatus:
+    id: str
+    status: str
+    model: str | None
+    """The fine-tuned model's name, once the job succeeded."""
+    events: list[str] = field(default_factory=list)
+    """Event messages, oldest first."""
+
+
+@_sdk_errors
+def job_status(job_id: str, client=None, limit: int = 20) -> JobStatus:
+    client = client or openai_client()
+    job = client.fine_tuning.jobs.retrieve(job_id)
+    events = client.fine_tuning.jobs.list_events(fine_tuning_job_id=job_id, limit=limit)
+    messages = [f"{e.created_at} {e.message}" for e in sorted(events.data, key=lambda e: e.created_at)]
+    return JobStatus(job.id, job.status, job.fine_tuned_model, messages)
+
+
+def follow_job(job_id: str, *, client=None, poll_s: float = 30.0, timeout_s: float = 6 * 3600,
+               on_event: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> JobStatus:
+    """Poll until the job ends, reporting each new event once."""
+    client = client or openai_client()
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = job_status(job_id, client)
+        for event in status.events:
+            if event not in seen:
+                seen.add(event)
+                if on_event:
+                    on_event(event)
+        if status.status in TERMINAL or time.monotonic() > deadline:
+            return status
+        sleep(poll_s)

@@ -1,0 +1,134 @@
+"""The `Item`: one product with its true price, the course's prompt format, and JSONL in and out.
+
+    items = load_items("items_dev.jsonl")
+    items[0].prompt        # "How much does this cost to the nearest dollar?\n\n{text}\n\nPrice is $171.00"
+    items[0].test_prompt   # the same, ending at "Price is $"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...llm.errors import LLMError
+
+QUESTION = "How much does this cost to the nearest dollar?"
+PREFIX = "Price is $"
+MIN_PRICE, MAX_PRICE = 0.5, 999.49
+"""The course's price range: cheaper items are noise, dearer ones too rare to learn."""
+
+
+class PricerError(LLMError):
+    """A pricer failure the user can fix (bad data file, missing model directory, ...)."""
+
+
+@dataclass
+class Item:
+    title: str
+    price: float
+    text: str
+    """Curated product text: title line, then description, features and scrubbed details."""
+    category: str | None = None
+    details: str | None = None
+    """The raw Amazon "details" JSON string (brand, weight, rank, ...), when known."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Any other fields of the source row (source, format, ...), kept so they survive a round trip."""
+
+    @property
+    def prompt(self) -> str:
+        """Training prompt: question, text, and the answer rounded to the dollar."""
+        return f"{self.test_prompt}{round(self.price)}.00"
+
+    @property
+    def test_prompt(self) -> str:
+        """Inference prompt: everything up to and including "Price is $"."""
+        return f"{QUESTION}\n\n{self.text}\n\n{PREFIX}"
+
+    @property
+    def details_dict(self) -> dict[str, Any]:
+        if not self.details:
+            return {}
+        try:
+            value = json.loads(self.details)
+        except (TypeError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def to_dict(self) -> dict[str, Any]:
+        row = asdict(self)
+        meta = row.pop("meta")
+        return {**row, **meta}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Item:
+        known = {"title", "price", "text", "category", "details"}
+        details = row.get("details")
+        if details is not None and not isinstance(details, str):
+            details = json.dumps(details)
+        text = row.get("text") or row.get("title") or ""
+        return cls(
+            title=str(row.get("title") or text.split("\n", 1)[0]),
+            price=float(row["price"]),
+            text=str(text),
+            category=row.get("category"),
+            details=details,
+            meta={k: v for k, v in row.items() if k not in known},
+        )
+
+
+def item_from_description(description: str, *, category: str | None = None) -> Item:
+    """An unpriced item from pasted text (the UI and `pricer estimate`): the first line is the title."""
+    text = description.strip()
+    if not text:
+        raise PricerError("Empty description: paste a product title and description.")
+    return Item(title=text.split("\n", 1)[0][:200], price=0.0, text=text, category=category)
+
+
+def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Item]:
+    """Items from a JSONL file with at least `price` and `text` (or `title`) per line."""
+    path = Path(path)
+    if not path.is_file():
+        raise PricerError(f"No such data file: {path}. Pass a JSONL of items (e.g. from `llmworks pricer curate`).")
+    items: list[Item] = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(Item.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as e:
+                raise PricerError(f"{path}:{n}: not an item ({type(e).__name__}: {e}); each line needs "
+                                  "a JSON object with 'price' and 'text'.") from None
+            if limit is not None and len(items) >= limit:
+                break
+    if not items:
+        raise PricerError(f"{path} holds no items.")
+    return items
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write via a temp file in the same folder and os.replace: readers never see half a file."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_items(items: list[Item], path: str | os.PathLike) -> Path:
+    write_text_atomic(path, "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in items))
+    return Path(path)

@@ -1,0 +1,108 @@
+"""Models on sentence embeddings (all-MiniLM-L6-v2 via `llmworks.embed`): kNN and an RBF support-vector regressor.
+
+Embedding is the slow part on a CPU (~30 items/s on 2 cores), so vectors are cached on disk by text hash under
+LLMWORKS_HOME/pricer/embeddings/ and reused by every model, every run. For the same reason these models skip
+down-weighted extra rows unless `use_extra=True` (17k extra listings are ~9 minutes of embedding on 2 cores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+
+from .base import Pricer, target_rows, targets, to_prices, weights
+from .items import Item
+
+
+def _cache_dir():
+    from ...config import get_settings
+
+    return get_settings().path("pricer", "embeddings", "x").parent
+
+
+def embed_texts(texts: list[str], *, progress: bool = False) -> np.ndarray:
+    """Unit vectors for `texts`, from the disk cache where present (one .npy per text hash)."""
+    from ...embed import embed
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    cache = _cache_dir()
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    out: list[np.ndarray | None] = [None] * len(texts)
+    for n, key in enumerate(keys):
+        path = cache / key[:2] / f"{key}.npy"
+        if path.is_file():
+            try:
+                out[n] = np.load(path)
+            except (OSError, ValueError):
+                out[n] = None  # a damaged cache entry is recomputed
+    missing = [n for n, v in enumerate(out) if v is None]
+    unique = list(dict.fromkeys(texts[n] for n in missing))
+    if unique:
+        vectors = dict(zip(unique, embed(unique, progress=progress)))
+        for n in missing:
+            out[n] = vectors[texts[n]]
+            path = cache / keys[n][:2] / f"{keys[n]}.npy"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                np.save(f, out[n])
+            os.replace(tmp, path)
+    return np.vstack(out).astype(np.float32)
+
+
+def embed_items(items: list[Item], *, progress: bool = False) -> np.ndarray:
+    return embed_texts([i.text for i in items], progress=progress)
+
+
+class KNNPricer(Pricer):
+    """Weighted mean log price of the k most similar training items (cosine similarity ** power)."""
+
+    name = "knn"
+
+    def __init__(self, k: int = 15, power: float = 4.0, use_extra: bool = False):
+        self.k, self.power, self.use_extra = k, power, use_extra
+
+    def fit(self, items: list[Item]) -> KNNPricer:
+        items = items if self.use_extra else target_rows(items)
+        self.vectors_ = embed_items(items)
+        self.targets_ = targets(items)
+        self.weights_ = weights(items)
+        return self
+
+    def neighbours(self, vectors: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, similarities) of the k nearest training items for each row of `vectors`, best first."""
+        k = min(k or self.k, len(self.targets_))
+        sims = vectors @ self.vectors_.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_sims, axis=1)
+        return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_sims, order, axis=1)
+
+    def predict(self, items: list[Item]) -> list[float | None]:
+        idx, sims = self.neighbours(embed_items(items))
+        w = np.clip(sims, 1e-6, None) ** self.power * self.weights_[idx]
+        return to_prices((self.targets_[idx] * w).sum(axis=1) / w.sum(axis=1))
+
+
+class EmbedSVRPricer(Pricer):
+    """RBF support-vector regression on the embeddings: smooth in meaning space, robust to odd prices."""
+
+    name = "embed-svr"
+
+    def __init__(self, c: float = 3.0, epsilon: float = 0.1, use_extra: bool = False):
+        self.c, self.epsilon, self.use_extra = c, epsilon, use_extra
+
+    def fit(self, items: list[Item]) -> EmbedSVRPricer:
+        from sklearn.svm import SVR
+
+        items = items if self.use_extra else target_rows(items)
+
+        self.model_ = SVR(C=self.c, epsilon=self.epsilon).fit(embed_items(items), targets(items),
+                                                                sample_weight=weights(items))
+        return self
+
+    def predict(self, items: list[Item]) -> list[float | None]:
+        return to_prices(self.model_.predict(embed_items(items)))

@@ -1,0 +1,181 @@
+"""The jobs behind the CLI and the UI: train and save, evaluate, run the leaderboard, estimate one description."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .base import PRICERS, Pricer, load_pricer, make_pricer
+from .items import Item, PricerError, item_from_description, load_items, write_text_atomic
+from .splits import holdout_split, weighted_extras
+from .tester import Report, evaluate
+
+UNTRAINED = {"random", "llm"}
+"""Pricers with nothing to learn: evaluated without a training set."""
+LEADERBOARD_MODELS = ["random", "constant", "features", "bow", "word2vec", "svr", "forest", "boosting", "tfidf",
+                      "knn", "embed-svr", "ensemble", "llm", "rag"]
+LLM_MODELS = {"llm", "rag"}
+
+
+def models_dir() -> Path:
+    from ...config import get_settings
+
+    return get_settings().path("pricer", "models", "x").parent
+
+
+def resolve_pricer(model: str, *, llm_model: str | None = None, options: dict[str, Any] | None = None,
+                   prefer_saved: bool = False) -> Pricer:
+    """A saved pricer (a folder, or a name saved under LLMWORKS_HOME/pricer/models) or a fresh one by name.
+    A pricer name means a fresh pricer, unless `prefer_saved` (estimates use what `pricer train` saved)."""
+    path = Path(model)
+    if (path / "pricer.json").is_file():
+        return load_pricer(path)
+    if (prefer_saved or model not in PRICERS) and (models_dir() / model / "pricer.json").is_file():
+        return load_pricer(models_dir() / model)
+    options = dict(options or {})
+    if llm_model and model in LLM_MODELS:
+        options["model"] = llm_model
+    return make_pricer(model, **options)
+
+
+def training_set(train: list[Item], extra_path: str | os.PathLike | None, extra_weight: float) -> list[Item]:
+    if not extra_path or extra_weight <= 0:
+        return train
+    return train + weighted_extras(load_items(extra_path), train, scale=extra_weight)
+
+
+def train_and_save(model: str, data: str | os.PathLike, out: str | os.PathLike | None = None, *,
+                   extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
+                   options: dict[str, Any] | None = None) -> tuple[Pricer, Path, float]:
+    items = training_set(load_items(data), extra, extra_weight)
+    pricer = resolve_pricer(model, llm_model=llm_model, options=options)
+    start = time.perf_counter()
+    pricer.fit(items)
+    seconds = time.perf_counter() - start
+    target = Path(out) if out else models_dir() / model
+    return pricer, pricer.save(target), seconds
+
+
+@dataclass
+class EvalResult:
+    report: Report
+    fit_seconds: float
+    n_train: int
+
+
+def run_eval(model: str, data: str | os.PathLike, *, train: str | os.PathLike | None = None, n: int = 250,
+             seed: int = 42, extra: str | os.PathLike | None = None, extra_weight: float = 0.5,
+             llm_model: str | None = None, options: dict[str, Any] | None = None) -> EvalResult:
+    """Evaluate `model` on `n` items of `data`. A fresh trainable model is fitted first: on `train` when given,
+    else on the rest of `data` (the first `n` of a seeded shuffle are held out). Saved models are used as they are."""
+    items = load_items(data)
+    pricer = resolve_pricer(model, llm_model=llm_model, options=options)
+    fresh = model in PRICERS and not (Path(model) / "pricer.json").is_file()
+    if train is not None:
+        test, fit_items = items[: n or None], load_items(train)
+    elif fresh and model not in UNTRAINED:
+        if n <= 0 or n >= len(items):
+            raise PricerError(f"Hold-out of {n} leaves nothing to train on in {len(items)} items: pass --train FILE "
+                              "or a smaller --n.")
+        fit_items, test = holdout_split(items, n, seed)
+    else:
+        test, fit_items = items[: n or None], []
+    fit_seconds, n_train = 0.0, 0
+    if fresh and fit_items:
+        fit_items = training_set(fit_items, extra, extra_weight)
+        start = time.perf_counter()
+        pricer.fit(fit_items)
+        fit_seconds, n_train = time.perf_counter() - start, len(fit_items)
+    label = model if fresh else Path(model).name
+    if llm_model and model in LLM_MODELS:
+        label = f"{model} ({llm_model})"
+    return EvalResult(evaluate(pricer, test, model=label), fit_seconds, n_train)
+
+
+@dataclass
+class Leaderboard:
+    rows: list[dict[str, Any]]
+
+    def markdown(self) -> str:
+        lines = ["| model | error $ | RMSLE | hit rate | n | no estimate | fit s | predict s |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in sorted(self.rows, key=lambda r: r["error"]):
+            lines.append(f"| {r['model']} | {r['error']:.2f} | {r['rmsle']:.3f} | {r['hit_rate']:.1%} | {r['n']} | "
+                         f"{r['missing']} | {r['fit_seconds']:.1f} | {r['seconds']:.1f} |")
+        return "\n".join(lines)
+
+    def csv(self) -> str:
+        buf = io.StringIO()
+        fields = ["model", "error", "rmsle", "hit_rate", "n", "missing", "n_train", "fit_seconds", "seconds"]
+        writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sorted(self.rows, key=lambda r: r["error"]))
+        return buf.getvalue()
+
+    def save(self, out: str | os.PathLike) -> Path:
+        out = Path(out)
+        write_text_atomic(out / "leaderboard.md", self.markdown() + "\n")
+        write_text_atomic(out / "leaderboard.csv", self.csv())
+        write_text_atomic(out / "leaderboard.json", json.dumps(self.rows, indent=2) + "\n")
+        return out
+
+
+def run_leaderboard(data: str | os.PathLike, *, models: list[str] | None = None, n: int = 250, seed: int = 42,
+                    extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
+                    llm_n: int | None = 50, on_result=None) -> Leaderboard:
+    """Every model on one split: train on the items not held out (plus weighted extras), test on the same `n`.
+    LLM pricers run on the first `llm_n` test items only (a 135M model on 2 cores is ~1 s an item)."""
+    items = load_items(data)
+    train, test = holdout_split(items, n, seed)
+    fit_items = training_set(train, extra, extra_weight)
+    rows = []
+    for name in models or LEADERBOARD_MODELS:
+        pricer = resolve_pricer(name, llm_model=llm_model)
+        start = time.perf_counter()
+        if name not in UNTRAINED:
+            pricer.fit(fit_items)
+        fit_seconds = time.perf_counter() - start
+        subset = test[:llm_n] if name in LLM_MODELS and llm_n else test
+        label = f"{name} ({llm_model or _default_model()})" if name in LLM_MODELS else name
+        report = evaluate(pricer, subset, model=label)
+        row = {**report.summary(), "n_train": len(fit_items), "fit_seconds": round(fit_seconds, 2)}
+        rows.append(row)
+        if on_result:
+            on_result(row, report)
+    return Leaderboard(rows)
+
+
+def _default_model() -> str:
+    from ...config import get_settings
+
+    return get_settings().model
+
+
+def estimate_description(description: str, model: str = "ensemble") -> dict[str, Any]:
+    """One pasted description → {"estimate", "members": {name: estimate}, "blend"} from a saved pricer."""
+    item = item_from_description(description)
+    pricer = resolve_pricer(model, prefer_saved=True)
+    if not _is_fitted(pricer):
+        raise PricerError(f"No trained {model!r} pricer yet: run `llmworks pricer train --model {model} --data "
+                          "ITEMS.jsonl` first.")
+    if hasattr(pricer, "member_estimates"):
+        members = pricer.member_estimates([item])
+        estimate = pricer.combine(members)[0]
+        return {"model": model, "estimate": estimate, "members": {k: v[0] for k, v in members.items()},
+                "blend": pricer.blend}
+    return {"model": model, "estimate": pricer.predict([item])[0], "members": {}, "blend": {}}
+
+
+def _is_fitted(pricer: Pricer) -> bool:
+    return pricer.name in UNTRAINED or any(k.endswith("_") for k in vars(pricer))
+
+
+def saved_models() -> list[str]:
+    root = models_dir()
+    return sorted(p.name for p in root.iterdir() if (p / "pricer.json").is_file()) if root.is_dir() else []

@@ -1,0 +1,89 @@
+"""`llmworks pricer …` end to end on small files (offline models only)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llmworks.cli import main
+
+
+def test_eval_json_holds_out_and_scores(items_file, capsys):
+    assert main(["pricer", "eval", "--model", "tfidf", "--data", str(items_file), "--n", "40", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) >= {"model", "n", "error", "rmsle", "hit_rate"}
+    assert result["model"] == "tfidf" and result["n"] == 40
+    assert 0 < result["error"] < 60 and 0 <= result["hit_rate"] <= 1
+
+
+def test_train_then_eval_saved_model_with_listing_and_plot(items_file, tmp_path, capsys):
+    out = tmp_path / "model"
+    assert main(["pricer", "train", "--model", "features", "--data", str(items_file), "--out", str(out)]) == 0
+    assert (out / "pricer.json").is_file()
+    plot = tmp_path / "scatter.png"
+    assert main(["pricer", "eval", "--model", str(out), "--data", str(items_file), "--n", "5",
+                 "--plot", str(plot)]) == 0
+    text = capsys.readouterr().out
+    assert text.count("truth $") == 5 and "error=$" in text and "hits=" in text
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_leaderboard_table_and_files(items_file, tmp_path, capsys):
+    assert main(["pricer", "leaderboard", "--data", str(items_file), "--n", "30",
+                 "--models", "random,constant,tfidf", "--out", str(tmp_path / "lb")]) == 0
+    text = capsys.readouterr().out
+    table = [line for line in text.splitlines() if line.startswith("| ") and "model" not in line]
+    assert [row.split("|")[1].strip() for row in table] == ["tfidf", "constant", "random"]  # best first
+    csv = (tmp_path / "lb" / "leaderboard.csv").read_text().splitlines()
+    assert csv[0].startswith("model,error,rmsle,hit_rate") and len(csv) == 4
+
+
+def test_curate_command(tmp_path, raw_path, capsys):
+    assert main(["pricer", "curate", str(raw_path), "--out", str(tmp_path), "--min-tokens", "40",
+                 "--max-tokens", "60"]) == 0
+    assert "45 raw records" in capsys.readouterr().out
+    assert (tmp_path / "train.jsonl").is_file() and (tmp_path / "hf").is_dir()
+
+
+def test_user_errors_are_one_red_line(tmp_path, capsys):
+    assert main(["pricer", "eval", "--model", "tfidf", "--data", str(tmp_path / "missing.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "No such data file" in err and "Traceback" not in err
+    assert main(["pricer", "eval", "--model", "nope", "--data", str(tmp_path / "missing.jsonl")]) == 1
+
+
+def test_estimate_uses_the_saved_ensemble(items_file, capsys, fake_embed):
+    assert main(["pricer", "train", "--model", "ensemble", "--data", str(items_file),
+                 "--set", 'members=["tfidf","knn"]', "--set", "folds=3"]) == 0
+    capsys.readouterr()
+    assert main(["pricer", "estimate", "Fender guitar amplifier, 40 watts, two year warranty. Brand Fender"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("$") and out[1].strip().startswith("tfidf: $") and out[2].strip().startswith("knn: $")
+    assert 150 < float(out[0][1:].replace(",", "")) < 500  # amplifiers cost ~$300 in the fixture
+
+
+def test_ui_tab_shows_members_and_errors(items_file, fake_embed):
+    from llmworks.apps.pricer.workflow import train_and_save
+    from llmworks.ui.pricer import estimate_markdown
+
+    assert "No trained 'ensemble' pricer" in estimate_markdown("a thing", "ensemble")
+    train_and_save("ensemble", items_file, options={"members": ["tfidf", "knn"], "folds": 3})
+    md = estimate_markdown("JBL bluetooth speaker, compact, wireless. Brand JBL", "ensemble")
+    assert md.startswith("## $") and "| tfidf |" in md and "| knn |" in md
+    assert "Error" in estimate_markdown("   ", "ensemble")
+
+
+def test_ui_builds_with_the_pricer_tab():
+    from llmworks.ui import TABS
+
+    assert ("Pricer", "pricer") in TABS
+    import gradio as gr
+
+    from llmworks.ui.pricer import tab
+
+    with gr.Blocks() as demo:
+        with gr.Tab("Pricer"):
+            tab()
+    labels = {getattr(c, "label", None) for c in demo.blocks.values()}
+    assert {"Product description", "Saved pricer"} <= labels

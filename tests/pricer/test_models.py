@@ -1,0 +1,85 @@
+"""Every offline pricer: fits, beats the constant baseline on held-out items, survives save/load."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmworks.apps.pricer import PricerError, evaluate, load_pricer, make_pricer
+from llmworks.apps.pricer.splits import holdout_split, price_band, weighted_extras
+from llmworks.apps.pricer.items import Item
+
+TEXT_MODELS = ["features", "bow", "tfidf", "word2vec", "svr", "forest", "boosting", "knn", "embed-svr"]
+
+
+@pytest.fixture
+def split(items):
+    return holdout_split(items, 40, seed=1)
+
+
+def test_baselines(split):
+    train, test = split
+    random_error = evaluate(make_pricer("random"), test).error
+    constant = make_pricer("constant").fit(train)
+    prices = sorted(i.price for i in train)
+    assert prices[0] <= constant.price_ <= prices[-1]
+    assert abs(sum(i.price > constant.price_ for i in train) - len(train) / 2) <= 2  # the median
+    assert evaluate(constant, test).error < random_error
+
+
+@pytest.mark.parametrize("name", TEXT_MODELS)
+def test_text_models_learn_and_reload(name, split, tmp_path, fake_embed):
+    train, test = split
+    constant_error = evaluate(make_pricer("constant").fit(train), test).error
+    pricer = make_pricer(name).fit(train)
+    estimates = pricer.predict(test)
+    report = evaluate(pricer, test)
+    # the synthetic prices follow the product noun and brand: every model must beat the median clearly
+    assert report.error < 0.8 * constant_error, report.summary()
+    pricer.save(tmp_path / name)
+    assert load_pricer(tmp_path / name).predict(test) == pytest.approx(estimates)
+
+
+def test_ensemble_blends_members_out_of_fold(split, fake_embed):
+    train, test = split
+    ensemble = make_pricer("ensemble", members=["constant", "tfidf", "knn"], folds=3).fit(train)
+    blend = ensemble.blend
+    assert all(blend[m] >= 0 for m in ["constant", "tfidf", "knn"])
+    assert blend["tfidf"] + blend["knn"] > blend["constant"]  # the informative members carry the weight
+    members = ensemble.member_estimates(test[:3])
+    assert set(members) == {"constant", "tfidf", "knn"}
+    assert ensemble.combine(members) == pytest.approx(ensemble.predict(test[:3]))
+    assert evaluate(ensemble, test).error < evaluate(make_pricer("constant").fit(train), test).error * 0.8
+
+
+def test_weights_are_honoured(split):
+    train, _ = split
+    heavy = [Item(i.title, 999.0, i.text, i.category, i.details, {"weight": 100.0}) for i in train[:5]]
+    light = make_pricer("constant").fit(train + [Item(i.title, 999.0, i.text, meta={"weight": 0.0}) for i in train])
+    assert make_pricer("constant").fit(train + heavy).price_ == 999.0
+    assert light.price_ == make_pricer("constant").fit(train).price_
+
+
+def test_weighted_extras_match_the_reference_price_mix():
+    reference = [Item(f"r{k}", 200.0 + k, "r", "Automotive") for k in range(50)]
+    extras = [Item(f"c{k}", 5.0, "c", None, meta={"format": "orig"}) for k in range(90)]
+    extras += [Item(f"d{k}", 210.0, "d", "Automotive", meta={"format": "orig"}) for k in range(10)]
+    extras += [Item("s", 210.0, "s", "Software", meta={"format": "orig"}),
+               Item("z", 210.0, "z", "Automotive", meta={"format": "summary"})]
+    kept = weighted_extras(extras, reference, scale=0.5)
+    assert {i.title for i in kept} >= {"c0", "d0"} and not {"s", "z"} & {i.title for i in kept}
+    cheap, dear = kept[0].meta["weight"], kept[-1].meta["weight"]
+    assert dear > 5 * cheap  # rows in the reference's price band count far more
+    assert sum(i.meta["weight"] for i in kept) / len(kept) == pytest.approx(0.5)
+    assert price_band(5.0) < price_band(210.0)
+
+
+def test_unknown_pricer_suggests_a_name():
+    with pytest.raises(PricerError, match="Did you mean 'tfidf'"):
+        make_pricer("tfidff")
+    with pytest.raises(PricerError, match="Bad option"):
+        make_pricer("knn", nonsense=1)
+
+
+def test_missing_saved_pricer(tmp_path):
+    with pytest.raises(PricerError, match="llmworks pricer train"):
+        load_pricer(tmp_path / "nothing")
