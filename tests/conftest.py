@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +43,28 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(OSError("network disabled")))
     yield
+
+
+# The fixture company site (tests/web/fixture_site.py), shared by the web and UI tests; loaded by path because
+# the tests are not a package.
+_site_spec = importlib.util.spec_from_file_location("fixture_site", Path(__file__).parent / "web" / "fixture_site.py")
+fixture_site = importlib.util.module_from_spec(_site_spec)
+_site_spec.loader.exec_module(fixture_site)
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """Base URL of the fixture company site on 127.0.0.1."""
+    with fixture_site.serve() as url:
+        yield url
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """Let the fetcher reach the fixture site on localhost (the guard refuses it by default)."""
+    from llmworks.config import reset_settings
+
+    monkeypatch.setenv("LLMWORKS_ALLOW_PRIVATE_URLS", "1")
+    reset_settings()
+    yield
+    reset_settings()

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .repl import repl
+
 airline = typer.Typer(
     name="airline", help="FlightAI: an airline assistant that calls tools on a real database (prices, bookings).",
     no_args_is_help=True,
@@ -49,19 +51,7 @@ def chat(
     if first:
         _turn(bot, first, speak, translate, translator)
         return
-    typer.secho(f"FlightAI on {bot.model.name} - /exit or Ctrl-D to leave, /reset to forget.", dim=True, err=True)
-    while True:
-        try:
-            line = input("> ").strip()
-        except EOFError:
-            break
-        if line in ("/exit", "/quit"):
-            break
-        if line == "/reset":
-            bot.reset()
-            continue
-        if line:
-            _turn(bot, line, speak, translate, translator)
+    repl(f"FlightAI on {bot.model.name}", lambda line: _turn(bot, line, speak, translate, translator), bot.reset)
 
 
 def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None) -> None:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .repl import repl
+
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/smollm2)")]
 
 
@@ -42,22 +44,13 @@ def chat(
         _reply([{"role": "user", "content": prompt}], model, system, temperature, max_tokens, usage)
         return
     llm.get_model(model)  # fail now on a bad name, not after the first question
-    typer.secho("Interactive chat - /exit or Ctrl-D to leave, /reset to forget the conversation.", dim=True, err=True)
     history: list[dict] = []
-    while True:
-        try:
-            line = input("> ").strip()
-        except EOFError:
-            break
-        if line in ("/exit", "/quit"):
-            break
-        if line == "/reset":
-            history.clear()
-            continue
-        if not line:
-            continue
+
+    def turn(line: str) -> None:
         history.append({"role": "user", "content": line})
         history.append({"role": "assistant", "content": _reply(history, model, system, temperature, max_tokens, usage)})
+
+    repl("Interactive chat", turn, history.clear)
 
 
 def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:

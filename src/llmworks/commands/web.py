@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 
+from .repl import repl
+
 MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/smollm2; see `llmworks models`)"
 
 
@@ -98,18 +100,13 @@ def store(
         _print_stream(bot.reply(message))
         return
     typer.echo(bot.config.greeting or f"Welcome to {bot.config.name}!")
-    typer.secho("(empty line or Ctrl-D to quit)", dim=True, err=True)
     history: list[dict] = []
-    while True:
-        try:
-            text = input("> ").strip()
-        except EOFError:
-            break
-        if not text:
-            break
-        stream = bot.reply(text, history)
-        reply = _print_stream(stream)
-        history += [{"role": "user", "content": text}, {"role": "assistant", "content": reply}]
+
+    def turn(text: str) -> None:
+        reply = _print_stream(bot.reply(text, history))
+        history.extend([{"role": "user", "content": text}, {"role": "assistant", "content": reply}])
+
+    repl("Store assistant", turn, history.clear)
 
 
 def debate(
