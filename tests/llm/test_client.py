@@ -97,3 +97,8 @@ def test_secrets_never_reach_the_log(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-abcdefghijklmnop")
     llm.chat("my key is sk-test-abcdefghijklmnop", model=ScriptedModel(["ok"]))
     assert "abcdefghijklmnop" not in _calls()[0][2]
+
+
+def test_a_model_that_cannot_draw_says_so():
+    with pytest.raises(llm.LLMError, match="cannot draw images; use an image model such as openai/gpt-image-1"):
+        llm.image("a lighthouse", model=ScriptedModel([]))

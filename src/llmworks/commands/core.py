@@ -62,15 +62,16 @@ def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:
         sys.stdout.flush()
     sys.stdout.write("\n")
     if show_usage and s.response:
-        typer.secho(_usage_line(s.response), dim=True, err=True)
+        typer.secho(usage_line(s.response), dim=True, err=True)
     return s.response.text if s.response else ""
 
 
-def _usage_line(r) -> str:
-    cost = "cost unknown" if r.usage.cost_usd is None else f"${r.usage.cost_usd:.6f}"
+def usage_line(r) -> str:
+    """'[model: 36 in / 17 out tokens, $0.000000, 0.62 s, first token 0.05 s, 40.1 tok/s]' for one llm.Response."""
     speed = f", {r.tokens_per_s:.1f} tok/s" if r.tokens_per_s else ""
     ttft = f", first token {r.ttft_s:.2f} s" if r.ttft_s is not None else ""
-    return f"[{r.model}: {r.usage.input_tokens} in / {r.usage.output_tokens} out, {cost}{ttft}{speed}]"
+    return (f"[{r.model}: {r.usage.input_tokens:,} in / {r.usage.output_tokens:,} out tokens, "
+            f"{r.usage.cost_text(6)}, {r.duration_s:.2f} s{ttft}{speed}]")
 
 
 def models(

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from .core import usage_line
 from .repl import repl
 
 MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/smollm2; see `llmworks models`)"
@@ -142,9 +143,8 @@ def debate(
         if convo.turns:
             path = convo.save(out)
             usage = convo.usage
-            cost = "cost unknown" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
             _progress(f"{len(convo.turns)} turns; {usage.input_tokens:,} in / {usage.output_tokens:,} out tokens; "
-                      f"{cost}. Transcript: {path}")
+                      f"{usage.cost_text()}. Transcript: {path}")
 
 
 def _progress(message: str) -> None:
@@ -161,10 +161,5 @@ def _print_stream(stream) -> str:
 
 
 def _stats(response) -> None:
-    if response is None:
-        return
-    u = response.usage
-    cost = "cost unknown" if u.cost_usd is None else f"${u.cost_usd:.4f}"
-    speed = f", {response.tokens_per_s:.0f} tok/s" if response.tokens_per_s else ""
-    _progress(f"{response.model}: {u.input_tokens:,} in / {u.output_tokens:,} out tokens, {cost}, "
-              f"{response.duration_s:.1f} s{speed}")
+    if response is not None:
+        _progress(usage_line(response))

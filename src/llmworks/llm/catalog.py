@@ -29,12 +29,13 @@ class Provider:
         return os.environ.get(f"LLMWORKS_{self.name.upper().replace('-', '_')}_BASE_URL", self.base_url)
 
     def api_key(self) -> str | None:
-        from ..config import get_settings  # noqa: F401  (loads .env into the settings, keys read from os.environ)
-
-        for var in self.key_env:
-            if os.environ.get(var):
-                return os.environ[var]
-        return _dotenv().get(self.key_env[0]) if self.key_env else None
+        if not self.key_env:
+            return None
+        for source in (os.environ, _dotenv()):  # the environment wins over ./.env
+            for var in self.key_env:
+                if source.get(var):
+                    return source[var]
+        return None
 
 
 PROVIDERS: dict[str, Provider] = {

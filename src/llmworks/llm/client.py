@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import catalog, log
-from .errors import ContextWindowError, ModelOutputError
+from .errors import ContextWindowError, LLMError, ModelOutputError
 from .providers import Model
 from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
 from .types import Completion, Message, Request, Response, ToolChoice, Usage
@@ -166,13 +166,6 @@ class Stream:
             if completion is not None and self.response is None:
                 self.response = _response(self.model, completion, started, ttft)
                 _log("stream", self.model, self.request, self.response, None, started)
-
-    def text(self) -> str:
-        """Consume the stream (if not yet) and return the whole text."""
-        if self.response is None:
-            for _ in self:
-                pass
-        return self.response.text if self.response else ""
 
 
 def stream(prompt: Prompt, *, model: str | Model | None = None, system: str | None = None,

@@ -48,6 +48,10 @@ class Usage:
     cost_usd: float | None = None
     """None when the price is unknown: never reported as 0."""
 
+    def cost_text(self, digits: int = 4) -> str:
+        """The cost as shown to people: '$0.0012', or 'cost unknown' (an unknown price is never shown as $0)."""
+        return "cost unknown" if self.cost_usd is None else f"${self.cost_usd:.{digits}f}"
+
     def __add__(self, other: Usage) -> Usage:
         cost = None if self.cost_usd is None or other.cost_usd is None else self.cost_usd + other.cost_usd
         return Usage(self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens, cost)

@@ -54,8 +54,7 @@ def stats_line(response, *, label: str = "") -> str:
     if response is None:
         return ""
     u = response.usage
-    cost = "cost unknown" if u.cost_usd is None else f"${u.cost_usd:.4f}"
-    parts = [response.model, f"{u.input_tokens:,} in / {u.output_tokens:,} out tokens", cost,
+    parts = [response.model, f"{u.input_tokens:,} in / {u.output_tokens:,} out tokens", u.cost_text(),
              f"{response.duration_s:.1f} s"]
     if response.tokens_per_s:
         parts.append(f"{response.tokens_per_s:.0f} tok/s")

@@ -23,8 +23,7 @@ def _display(convo) -> list[dict]:
 
 def _totals(convo, saved: Path | None = None) -> str:
     u = convo.usage
-    cost = "cost unknown" if u.cost_usd is None else f"${u.cost_usd:.4f}"
-    line = f"{len(convo.turns)} turns · {u.input_tokens:,} in / {u.output_tokens:,} out tokens · {cost}"
+    line = f"{len(convo.turns)} turns · {u.input_tokens:,} in / {u.output_tokens:,} out tokens · {u.cost_text()}"
     return line + (f" · transcript saved to `{saved}`" if saved else "")
 
 
