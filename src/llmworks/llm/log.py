@@ -38,9 +38,16 @@ def m001_calls(db: sqlite3.Connection) -> None:
     db.execute("create index calls_ts on calls(ts)")
 
 
+_migrated: set[Path] = set()
+"""Logs already brought up to date by this process: every model call opens the log, so check only once."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path not in _migrated or not path.exists()
     db = sqlite3.connect(path, timeout=10)
+    if not fresh:
+        return db
     db.execute("pragma journal_mode=wal")  # readers (llmworks logs) never block the writer
     db.execute("create table if not exists _migrations (name text primary key, applied real)")
     done = {row[0] for row in db.execute("select name from _migrations")}
@@ -49,6 +56,7 @@ def connect(path: Path) -> sqlite3.Connection:
             with db:
                 step(db)
                 db.execute("insert into _migrations values (?, ?)", (step.__name__, time.time()))
+    _migrated.add(path)
     return db
 
 

@@ -213,11 +213,10 @@ class EmbeddedModel(Model):
 
     def _constrained(self, messages: list[Message], schema: dict, spent: Completion) -> dict:
         """One greedy, schema-constrained reply parsed as JSON; its tokens added to `spent`."""
-        result = self._run(self._payload(Request(messages, temperature=0.0, max_tokens=256), messages, schema))
-        usage = result.get("usage", {})
-        spent.input_tokens += usage.get("prompt_tokens", 0)
-        spent.output_tokens += usage.get("completion_tokens", 0)
-        raw = result["choices"][0]["message"].get("content") or ""
+        reply = self.complete(Request(messages, temperature=0.0, max_tokens=256, schema=schema))
+        spent.input_tokens += reply.input_tokens
+        spent.output_tokens += reply.output_tokens
+        raw = reply.text
         try:
             return json.loads(raw)
         except json.JSONDecodeError as e:  # constrained decoding cut short by max_tokens
