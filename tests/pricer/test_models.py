@@ -83,3 +83,30 @@ def test_unknown_pricer_suggests_a_name():
 def test_missing_saved_pricer(tmp_path):
     with pytest.raises(PricerError, match="llmworks pricer train"):
         load_pricer(tmp_path / "nothing")
+
+
+def test_median_blend_recovers_weights_and_ignores_outliers():
+    import numpy as np
+
+    from llmworks.apps.pricer.ensemble import median_blend
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(4, 1, size=(200, 3))
+    y = 0.7 * x[:, 0] + 0.3 * x[:, 1] + 0.5
+    y[:20] += 50  # a tenth of the rows wildly off: a least-squares blend would chase them, a median one does not
+    x[:, 2] = -x[:, 0]  # only useful with a negative weight, which the blend may not take
+    coef, intercept = median_blend(x, y, np.ones(len(y)))
+    assert coef == pytest.approx([0.7, 0.3, 0.0], abs=1e-6) and intercept == pytest.approx(0.5, abs=1e-6)
+    _, intercept = median_blend(x, y, np.r_[np.full(20, 1000.0), np.ones(180)])  # row weights count: now they rule
+    assert intercept == pytest.approx(50.5, abs=1e-6)
+
+
+def test_features_of_an_item_without_details_read_as_average(items):
+    from llmworks.apps.pricer.baselines import FeatureEncoder
+
+    encoder = FeatureEncoder().fit(items)
+    bare = Item("Fender guitar amplifier", 300.0, "Fender guitar amplifier, 40 watts")
+    row = dict(zip(encoder.feature_names_, encoder.transform([bare])[0]))
+    known = [dict(zip(encoder.feature_names_, r)) for r in encoder.transform(items)]
+    assert row["has_weight"] == 0.0 and row["log_weight"] == pytest.approx(
+        sum(r["log_weight"] for r in known) / len(known))

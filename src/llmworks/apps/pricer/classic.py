@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Pricer, targets, to_prices, weights
+from .base import Pricer, from_power, power_targets, targets, to_prices, weights
 from .items import Item
 
 
@@ -35,24 +35,46 @@ class BowPricer(Pricer):
 
 
 class TfidfPricer(Pricer):
-    """Word 1-2 gram TF-IDF (sublinear counts) + ridge regression: the strongest single text model here."""
+    """Word 1-2 gram TF-IDF of the text and, separately, of the title (sublinear counts), plus the standardised
+    hand-made features, under ridge regression on cube-root prices: the strongest single text model here.
+
+    Measured on 5-fold CV of the dev items (with extras): text alone on log prices $105.7, adding the title's own
+    vocabulary and the features $99.4, cube-root targets $96.5 (`power_targets`)."""
 
     name = "tfidf"
 
-    def __init__(self, alpha: float = 1.0, min_df: int = 2):
-        self.alpha, self.min_df = alpha, min_df
+    def __init__(self, alpha: float = 2.0, min_df: int = 2, power: float = 1 / 3):
+        self.alpha, self.min_df, self.power = alpha, min_df, power
+
+    def _design(self, items: list[Item], fit: bool = False):
+        from scipy.sparse import csr_matrix, hstack
+
+        features = self.encoder_.fit_transform(items) if fit else self.encoder_.transform(items)
+        if fit:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.preprocessing import StandardScaler
+
+            self.text_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
+            self.title_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
+            self.text_.fit([i.text for i in items])
+            self.title_.fit([i.title for i in items])
+            self.scaler_ = StandardScaler().fit(features)
+        # the features are scaled down to about one TF-IDF row's norm, so one ridge penalty suits both parts
+        return hstack([self.text_.transform([i.text for i in items]), self.title_.transform([i.title for i in items]),
+                       csr_matrix(self.scaler_.transform(features) * 0.3)]).tocsr()
 
     def fit(self, items: list[Item]) -> TfidfPricer:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import Ridge
 
-        self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
-        x = self.vectorizer_.fit_transform([i.text for i in items])
-        self.model_ = Ridge(alpha=self.alpha).fit(x, targets(items), sample_weight=weights(items))
+        from .baselines import FeatureEncoder
+
+        self.encoder_ = FeatureEncoder()
+        x = self._design(items, fit=True)
+        self.model_ = Ridge(alpha=self.alpha).fit(x, power_targets(items, self.power), sample_weight=weights(items))
         return self
 
     def predict(self, items: list[Item]) -> list[float | None]:
-        return to_prices(self.model_.predict(self.vectorizer_.transform([i.text for i in items])))
+        return from_power(self.model_.predict(self._design(items)), self.power)
 
 
 class Word2VecPricer(Pricer):
@@ -132,7 +154,8 @@ class ForestPricer(Word2VecPricer):
 class BoostingPricer(Pricer):
     """Gradient boosting on the hand-made features (weight, rank, brand, category) plus the MiniLM embeddings.
 
-    Like the other embedding models it skips down-weighted extra rows unless `use_extra=True`."""
+    It skips down-weighted extra rows unless `use_extra=True`: they carry no details JSON, so their features are
+    blanks (with them the hold-out error rose from $91.8 to $98.3)."""
 
     name = "boosting"
 

@@ -1,11 +1,14 @@
 """A stacked ensemble: member pricers' out-of-fold log estimates → a non-negative linear blend.
 
-The blend is fitted by least squares in log space, then re-tuned for mean absolute error in dollars (`loss`).
-
-Members are fitted on 4/5 of the training items and predict the other fifth, five times over; a linear regression
+Members are fitted on 4/5 of the training items and predict the other fifth, five times over; a median regression
 with non-negative weights learns how far to trust each; then every member is refitted on all items. Stacking on
 out-of-fold estimates (not on in-sample fits) is what keeps a member that memorises its training set from getting
 all the weight.
+
+Members and blend were chosen on 5-fold CV of the dev items (`benchmarks/pricer_cv.py`), never on the leaderboard's
+hold-out: TF-IDF ridge, kNN, embedding SVR and boosting blend to $92.0 mean error, where the earlier five members
+under a least-squares blend re-tuned for dollars gave $96.4; the hand-made-features model added nothing once its
+features were inside TF-IDF and boosting.
 """
 
 from __future__ import annotations
@@ -15,17 +18,17 @@ from typing import Any
 import numpy as np
 
 from .base import Pricer, make_pricer, targets, to_prices, weights
-from .items import Item
+from .items import MAX_PRICE, MIN_PRICE, Item
 
-DEFAULT_MEMBERS = ("tfidf", "features", "knn", "embed-svr", "boosting")
+DEFAULT_MEMBERS = ("tfidf", "knn", "embed-svr", "boosting")
 
 
 class EnsemblePricer(Pricer):
     name = "ensemble"
 
     def __init__(self, members: list[str] | tuple[str, ...] = DEFAULT_MEMBERS, folds: int = 5, seed: int = 42,
-                 member_options: dict[str, dict[str, Any]] | None = None, loss: str = "dollars"):
-        self.members, self.folds, self.seed, self.loss = list(members), folds, seed, loss
+                 member_options: dict[str, dict[str, Any]] | None = None):
+        self.members, self.folds, self.seed = list(members), folds, seed
         self.member_options = member_options or {}
 
     def _make(self, name: str) -> Pricer:
@@ -36,8 +39,6 @@ class EnsemblePricer(Pricer):
         return np.array([np.log1p(p) if p is not None else self.fallback_ for p in pricer.predict(items)])
 
     def fit(self, items: list[Item]) -> EnsemblePricer:
-        from sklearn.linear_model import LinearRegression
-
         y = targets(items)
         self.fallback_ = float(np.median(y))
         # Out-of-fold estimates only for the target rows; down-weighted extra rows (meta "weight") always stay in
@@ -55,16 +56,14 @@ class EnsemblePricer(Pricer):
             rows = [position[k] for k in fold]
             for column, name in enumerate(self.members):
                 oof[rows, column] = self._log_predict(self._make(name).fit(train), test)
-        self.stacker_ = LinearRegression(positive=True).fit(oof, y[target_rows], sample_weight=weights(items)[target_rows])
-        if self.loss == "dollars":
-            _refit_for_dollars(self.stacker_, oof, np.expm1(y[target_rows]))
+        self.coef_, self.intercept_ = median_blend(oof, y[target_rows], weights(items)[target_rows])
         self.fitted_ = [self._make(name).fit(items) for name in self.members]
         return self
 
     @property
     def blend(self) -> dict[str, float]:
         """Member → weight in the blend (plus the intercept), for reports and the UI."""
-        return {**dict(zip(self.members, map(float, self.stacker_.coef_))), "intercept": float(self.stacker_.intercept_)}
+        return {**dict(zip(self.members, map(float, self.coef_))), "intercept": float(self.intercept_)}
 
     def member_estimates(self, items: list[Item]) -> dict[str, list[float | None]]:
         return {name: pricer.predict(items) for name, pricer in zip(self.members, self.fitted_)}
@@ -72,28 +71,31 @@ class EnsemblePricer(Pricer):
     def combine(self, estimates: dict[str, list[float | None]]) -> list[float]:
         columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]]
                    for name in self.members]
-        return to_prices(self.stacker_.predict(np.array(columns).T))
+        log_prices = np.array(columns).T @ self.coef_ + self.intercept_
+        return to_prices(np.clip(log_prices, np.log1p(MIN_PRICE), np.log1p(MAX_PRICE)))
 
     def predict(self, items: list[Item]) -> list[float | None]:
         return list(self.combine(self.member_estimates(items)))
 
     def options(self) -> dict[str, Any]:
         return {"members": self.members, "folds": self.folds, "seed": self.seed,
-                "member_options": self.member_options, "loss": self.loss}
+                "member_options": self.member_options}
 
 
-def _refit_for_dollars(stacker, oof: np.ndarray, prices: np.ndarray) -> None:
-    """Re-tune the blend for mean absolute error in dollars, the Tester's headline metric.
+def median_blend(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+    """Non-negative weights and a free intercept minimising the weighted absolute error in log space, as a
+    linear program. A median fit suits a mean-absolute-error score: on CV it beat a least-squares blend re-tuned
+    for dollars ($92.0 against $92.6), and one wild member estimate cannot drag it the way a square does."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, hstack, identity
 
-    Least squares in log space treats a $5 error on a $10 item like a $500 error on a $1,000 one; the course's
-    score counts dollars. Starting from the log-space fit, weights stay non-negative (squared parameters)."""
-    from scipy.optimize import minimize
-
-    def loss(params: np.ndarray) -> float:
-        log_price = oof @ params[:-1] ** 2 + params[-1]
-        return float(np.mean(np.abs(np.expm1(np.clip(log_price, 0, 8)) - prices)))
-
-    start = np.append(np.sqrt(np.clip(stacker.coef_, 0, None)), stacker.intercept_)
-    best = minimize(loss, start, method="Powell", options={"maxiter": 4000, "xtol": 1e-4, "ftol": 1e-6})
-    if best.fun < loss(start):
-        stacker.coef_, stacker.intercept_ = best.x[:-1] ** 2, float(best.x[-1])
+    n, k = x.shape
+    # variables: weights (k, >= 0), intercept, then each row's over- and under-shoot (>= 0):
+    # minimise sum w * (over + under) subject to x @ weights + intercept + under - over = y
+    cost = np.concatenate([np.zeros(k + 1), w, w])
+    equations = hstack([csr_matrix(x), csr_matrix(np.ones((n, 1))), identity(n), -identity(n)]).tocsr()
+    bounds = [(0, None)] * k + [(None, None)] + [(0, None)] * (2 * n)
+    result = linprog(cost, A_eq=equations, b_eq=y, bounds=bounds, method="highs")
+    if not result.success:  # cannot happen for a feasible LP like this one; fall back to a plain average
+        return np.full(k, 1 / k), 0.0
+    return result.x[:k], float(result.x[k])

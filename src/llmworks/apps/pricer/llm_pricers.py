@@ -114,7 +114,7 @@ class RAGPricer(LLMPricer):
     def fit(self, items: list[Item]) -> RAGPricer:
         from .neighbours import KNNPricer
 
-        self.index_ = KNNPricer(k=self.k + 1).fit(items)
+        self.index_ = KNNPricer(k=self.k + 1, use_extra=True).fit(items)  # indices match self.train_
         self.train_ = [(i.text, i.price) for i in items]
         return self
 
