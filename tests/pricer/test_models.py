@@ -64,7 +64,7 @@ def test_weighted_extras_match_the_reference_price_mix():
     extras = [Item(f"c{k}", 5.0, "c", None, meta={"format": "orig"}) for k in range(90)]
     extras += [Item(f"d{k}", 210.0, "d", "Automotive", meta={"format": "orig"}) for k in range(10)]
     extras += [Item("s", 210.0, "s", "Software", meta={"format": "orig"}),
-               Item("z", 210.0, "z", "Automotive", meta={"format": "summary"})]
+               Item("z", 210.0, "z", "Automotive", meta={"format": "raw_fields"})]
     kept = weighted_extras(extras, reference, scale=0.5)
     assert {i.title for i in kept} >= {"c0", "d0"} and not {"s", "z"} & {i.title for i in kept}
     cheap, dear = kept[0].meta["weight"], kept[-1].meta["weight"]
