@@ -110,3 +110,10 @@ def test_features_of_an_item_without_details_read_as_average(items):
     known = [dict(zip(encoder.feature_names_, r)) for r in encoder.transform(items)]
     assert row["has_weight"] == 0.0 and row["log_weight"] == pytest.approx(
         sum(r["log_weight"] for r in known) / len(known))
+
+
+def test_an_ensemble_saved_by_an_older_version_asks_to_be_retrained():
+    old = make_pricer("ensemble", members=["constant"])
+    old.fitted_, old.fallback_ = [], 4.0  # fitted, but with the old stacker's attributes instead of coef_
+    with pytest.raises(PricerError, match="train it again"):
+        old.combine({"constant": [100.0]})

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .base import Pricer, make_pricer, targets, to_prices, weights
-from .items import MAX_PRICE, MIN_PRICE, Item
+from .items import MAX_PRICE, MIN_PRICE, Item, PricerError
 
 DEFAULT_MEMBERS = ("tfidf", "knn", "embed-svr", "boosting")
 
@@ -69,6 +69,9 @@ class EnsemblePricer(Pricer):
         return {name: pricer.predict(items) for name, pricer in zip(self.members, self.fitted_)}
 
     def combine(self, estimates: dict[str, list[float | None]]) -> list[float]:
+        if not hasattr(self, "coef_"):  # pickled before the median blend replaced the least-squares stacker
+            raise PricerError("This ensemble was saved by an older llmworks: train it again with "
+                              "`llmworks pricer train --model ensemble --data ITEMS.jsonl`.")
         columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]]
                    for name in self.members]
         log_prices = np.array(columns).T @ self.coef_ + self.intercept_
