@@ -1,7 +1,7 @@
 """Benchmark: K-fold cross-validation of pricers over all the dev items, for choosing models and settings.
 
     .venv/bin/python benchmarks/pricer_cv.py --extra ../shared/data/pricer/train_extra.jsonl \
-        --models tfidf,knn,embed-svr,boosting --stack
+        --models tfidf,knn,boosting --stack
 
 The leaderboard's 250-item hold-out is one draw: its error has a standard error of ~$8, and on these items it
 reads ~$5 easier than the average fold. Every dev item is scored once here (each fold is fitted on the other
@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--data", default="../shared/data/pricer/items_dev.jsonl")
     parser.add_argument("--extra", default=None, help="extra rows, down-weighted (e.g. train_extra.jsonl)")
     parser.add_argument("--extra-weight", type=float, default=0.5)
-    parser.add_argument("--models", default="tfidf,knn,embed-svr,boosting")
+    parser.add_argument("--models", default="tfidf,knn,boosting")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stack", action="store_true", help="also score the nested median blend of the models")
