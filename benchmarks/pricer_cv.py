@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from llmworks.apps.pricer.base import make_pricer
-    from llmworks.apps.pricer.ensemble import median_blend
+    from llmworks.apps.pricer.ensemble import blend_logs, median_blend
     from llmworks.apps.pricer.items import load_items
     from llmworks.apps.pricer.splits import weighted_extras
 
@@ -73,7 +73,7 @@ def main() -> None:
         for fold in folds:
             rest = np.setdiff1d(np.arange(len(items)), fold)
             coef, intercept = median_blend(logs[rest], target[rest], np.ones(len(rest)))
-            blended[fold] = np.expm1(np.clip(logs[fold] @ coef + intercept, np.log1p(0.5), np.log1p(999.49)))
+            blended[fold] = np.expm1(blend_logs(logs[fold], coef, intercept))
         coef, _ = median_blend(logs, target, np.ones(len(items)))
         weights = ", ".join(f"{name} {w:.2f}" for name, w in zip(models, coef))
         print(f"| blend ({weights}) | {np.mean(np.abs(blended - prices)):.2f} | "

@@ -67,7 +67,7 @@ class TfidfPricer(Pricer):
         if self.embeddings:
             from .neighbours import embed_items
 
-            parts.append(csr_matrix(embed_items(items, progress=len(items) > 2000) * 0.5))
+            parts.append(csr_matrix(embed_items(items) * 0.5))
         return hstack(parts).tocsr()
 
     def fit(self, items: list[Item]) -> TfidfPricer:

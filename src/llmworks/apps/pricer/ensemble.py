@@ -74,8 +74,7 @@ class EnsemblePricer(Pricer):
                               "`llmworks pricer train --model ensemble --data ITEMS.jsonl`.")
         columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]]
                    for name in self.members]
-        log_prices = np.array(columns).T @ self.coef_ + self.intercept_
-        return to_prices(np.clip(log_prices, np.log1p(MIN_PRICE), np.log1p(MAX_PRICE)))
+        return to_prices(blend_logs(np.array(columns).T, self.coef_, self.intercept_))
 
     def predict(self, items: list[Item]) -> list[float | None]:
         return list(self.combine(self.member_estimates(items)))
@@ -83,6 +82,11 @@ class EnsemblePricer(Pricer):
     def options(self) -> dict[str, Any]:
         return {"members": self.members, "folds": self.folds, "seed": self.seed,
                 "member_options": self.member_options}
+
+
+def blend_logs(logs: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
+    """The blend of members' log estimates, clipped to the course's price range (weights may sum past 1)."""
+    return np.clip(logs @ coef + intercept, np.log1p(MIN_PRICE), np.log1p(MAX_PRICE))
 
 
 def median_blend(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:

@@ -23,8 +23,9 @@ def _cache_dir():
     return get_settings().path("pricer", "embeddings", "x").parent
 
 
-def embed_texts(texts: list[str], *, progress: bool = False) -> np.ndarray:
-    """Unit vectors for `texts`, from the disk cache where present (one .npy per text hash)."""
+def embed_texts(texts: list[str], *, progress: bool | None = None) -> np.ndarray:
+    """Unit vectors for `texts`, from the disk cache where present (one .npy per text hash). A progress bar shows
+    when more than 500 texts are missing (~15 s of embedding) unless `progress` says otherwise."""
     from ...embed import embed
 
     if not texts:
@@ -42,7 +43,8 @@ def embed_texts(texts: list[str], *, progress: bool = False) -> np.ndarray:
     missing = [n for n, v in enumerate(out) if v is None]
     unique = list(dict.fromkeys(texts[n] for n in missing))
     if unique:
-        vectors = dict(zip(unique, embed(unique, progress=progress)))
+        show = len(unique) > 500 if progress is None else progress
+        vectors = dict(zip(unique, embed(unique, progress=show)))
         for n in missing:
             out[n] = vectors[texts[n]]
             path = cache / keys[n][:2] / f"{keys[n]}.npy"
@@ -54,7 +56,7 @@ def embed_texts(texts: list[str], *, progress: bool = False) -> np.ndarray:
     return np.vstack(out).astype(np.float32)
 
 
-def embed_items(items: list[Item], *, progress: bool = False) -> np.ndarray:
+def embed_items(items: list[Item], *, progress: bool | None = None) -> np.ndarray:
     return embed_texts([i.text for i in items], progress=progress)
 
 
@@ -69,7 +71,7 @@ class KNNPricer(Pricer):
 
     def fit(self, items: list[Item]) -> KNNPricer:
         items = items if self.use_extra else target_rows(items)
-        self.vectors_ = embed_items(items, progress=len(items) > 2000)
+        self.vectors_ = embed_items(items)
         self.targets_ = targets(items)
         self.weights_ = weights(items)
         return self
@@ -105,8 +107,7 @@ class EmbedSVRPricer(Pricer):
         y = power_targets(items, self.power)
         self.scale_ = (float(y.mean()), float(y.std()) or 1.0)
         self.model_ = SVR(C=self.c, epsilon=self.epsilon).fit(
-            embed_items(items, progress=len(items) > 2000), (y - self.scale_[0]) / self.scale_[1],
-            sample_weight=weights(items))
+            embed_items(items), (y - self.scale_[0]) / self.scale_[1], sample_weight=weights(items))
         return self
 
     def predict(self, items: list[Item]) -> list[float | None]:
