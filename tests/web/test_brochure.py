@@ -159,3 +159,13 @@ def test_end_to_end_on_the_embedded_model(site_url, allow_private):
     assert "Quillfeather" in text, text
     fit = [fact for fact in ("Tampere", "2017", "Sprout", "GreenLoom", "140", "greenhouse", "pollinat") if fact in text]
     assert fit, f"no fact from the site in the brochure: {text!r}"
+
+
+def test_same_site_follows_the_public_suffix_list():
+    page = web.Page("https://shop.co.uk/", "Shop", "text",
+                    [web.Link("https://shop.co.uk/about", "About"), web.Link("https://jobs.shop.co.uk/open", "Jobs"),
+                     web.Link("https://rival.co.uk/about", "Rival"), web.Link("https://other.github.io/", "Pages")])
+    assert [link.url for link in candidate_links(page)] == ["https://shop.co.uk/about", "https://jobs.shop.co.uk/open"]
+    pages = web.Page("https://me.github.io/", "Me", "text",
+                     [web.Link("https://me.github.io/cv", "CV"), web.Link("https://you.github.io/cv", "Not me")])
+    assert [link.url for link in candidate_links(pages)] == ["https://me.github.io/cv"]

@@ -8,6 +8,7 @@ as advice. Legal pages, logins, mail links and other sites are removed before an
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from pydantic import BaseModel, Field
@@ -119,9 +120,19 @@ def _excluded(url: str) -> bool:
 
 
 def _site(url: str) -> str:
-    """The site a URL belongs to: its host without 'www.' and without the first label of deeper subdomains."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    parts = host.split(".")
-    if len(parts) > 2 and not host.replace(".", "").isdigit():  # jobs.acme.com belongs to acme.com
-        parts = parts[-2:]
-    return ".".join(parts)
+    """The site a URL belongs to: its registrable domain under the public-suffix list (jobs.acme.com → acme.com,
+    but x.co.uk and y.co.uk, or two github.io pages, are different sites); hosts without a suffix stand alone."""
+    host = (urlsplit(url).hostname or "").lower()
+    known = _public_suffixes()(host).top_domain_under_public_suffix
+    if known:
+        return known
+    labels = host.split(".")  # an unlisted suffix (.example, .internal) or an IP: the last two labels, or the IP
+    return host if host.replace(".", "").isdigit() else ".".join(labels[-2:])
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes():
+    import tldextract
+
+    # the snapshot bundled with tldextract: never fetch the list at run time
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
