@@ -1,20 +1,103 @@
-"""Test-wide guards: a private data dir per test, and no real provider reachable by accident."""
+"""Test-wide guards: a private data dir and working directory per test, no key from the environment or a `.env`
+file, and no connection beyond this machine."""
 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 import socket
 from pathlib import Path
 
 import pytest
 
-# Keys of real providers never reach the tests (recorded-HTTP tests set their own fake ones).
-for _var in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY",
-             "GROQ_API_KEY", "DEEPSEEK_API_KEY", "MISTRAL_API_KEY"]:
-    os.environ.pop(_var, None)
+from llmworks.llm.catalog import PROVIDERS
+
+# Keys of real providers never reach the tests (recorded-HTTP tests set their own fake ones), nor base URLs that
+# point a provider at some real server.
+for _provider in PROVIDERS.values():
+    for _var in (*_provider.key_env, f"LLMWORKS_{_provider.name.upper().replace('-', '_')}_BASE_URL"):
+        os.environ.pop(_var, None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "dotenv: this test may read a .env it writes into its own temporary cwd")
+
+
+@pytest.fixture(autouse=True)
+def no_dotenv(request, tmp_path_factory, monkeypatch):
+    """A developer's ./.env (the README suggests one, with real keys) is never read by tests: every reader of
+    python-dotenv (the catalog's key lookup, pydantic-settings) gets nothing, and each test runs in an empty cwd.
+    A test marked `dotenv` keeps the readers, still in its own empty cwd."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    if request.node.get_closest_marker("dotenv"):
+        return
+    import dotenv
+    import dotenv.main
+    from pydantic_settings.sources.providers import dotenv as settings_dotenv
+
+    def nothing(*args, **kwargs):
+        return {}
+
+    for module in (dotenv, dotenv.main, settings_dotenv):
+        monkeypatch.setattr(module, "dotenv_values", nothing)
+    for module in (dotenv, dotenv.main):
+        monkeypatch.setattr(module, "load_dotenv", lambda *a, **k: False)
+
+
+def _loopback(family, address) -> bool:
+    if family == getattr(socket, "AF_UNIX", None):
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if not isinstance(host, str):
+        return False
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:  # any other name may resolve anywhere
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Fail any test that opens a connection beyond this machine (a real provider, a real web page): the connect
+    raises, and the test fails at teardown even if the code under test swallowed the error. Recorded HTTP (respx)
+    never opens a socket; the fixture site and local servers live on 127.0.0.1."""
+    attempts: list[str] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_create_connection = socket.create_connection
+
+    def refuse(family, address):
+        attempts.append(repr(address))
+        raise OSError(f"tests may not reach {address!r}: only loopback connections are allowed")
+
+    def connect(self, address):
+        if not _loopback(self.family, address):
+            refuse(self.family, address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        if not _loopback(self.family, address):
+            refuse(self.family, address)
+        return real_connect_ex(self, address)
+
+    def create_connection(address, *args, **kwargs):
+        if not _loopback(socket.AF_INET, address):
+            refuse(socket.AF_INET, address)
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    yield attempts
+    if attempts:
+        pytest.fail(f"the test tried to open a non-loopback connection: {', '.join(attempts)}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
