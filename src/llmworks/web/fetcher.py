@@ -1,7 +1,8 @@
 """Fetch one web page safely: only public http(s) hosts, bounded time, size and redirects, HTML only.
 
 Server-side request forgery guard: every hop's host is resolved and refused when any of its addresses is not
-global (private, loopback, link-local, CGNAT, reserved). The connection then goes to the address that was checked
+global (private, loopback, link-local, CGNAT, reserved), including IPv6 forms that carry an IPv4 address (mapped,
+NAT64, 6to4, Teredo, IPv4-compatible). The connection then goes to the address that was checked
 (TLS still verifies the real host name), so a DNS answer that changes between check and connect cannot slip
 through. `allow_private=True` or LLMWORKS_ALLOW_PRIVATE_URLS=1 lifts the guard (tests serve fixtures on localhost).
 """
@@ -73,7 +74,7 @@ def fetch_raw(
                 raise FetchError(f"Could not reach {url}: {e or type(e).__name__}. Check the address.", url=url) from e
             try:
                 if response.is_redirect:
-                    url = urljoin(url, response.headers.get("location", ""))
+                    url = _join(url, response.headers.get("location", ""))
                     continue
                 return _read(response, url, deadline, timeout, max_bytes)
             finally:
@@ -127,17 +128,20 @@ def _looks_like_html(body: bytes) -> bool:
 
 def _pinned_request(client: httpx.Client, url: str, allow_private: bool) -> httpx.Request:
     """A request for `url` that connects to a checked address of its host (Host header and TLS name unchanged)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{url!r} is not an http(s) URL; give one like https://example.com.", url=url)
-    host = parts.hostname
     try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"{url!r} is not an http(s) URL; give one like https://example.com.", url=url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
         request = client.build_request("GET", url)
-    except httpx.InvalidURL as e:
-        raise FetchError(f"{url!r} is not a valid URL: {e}.", url=url) from e
+    except UnicodeError as e:  # idna's errors: a host name that is not valid international (IDNA) text
+        raise FetchError(f"{url!r} is not a valid URL: its host name is not valid ({e}); check the address.",
+                         url=url) from None
+    except (ValueError, httpx.InvalidURL) as e:  # "Invalid IPv6 URL", "Port out of range", bad [host]
+        raise FetchError(f"{url!r} is not a valid URL: {e}; check the address.", url=url) from None
     if allow_private:
         return request
-    address = check_host(host, url=url, port=parts.port or (443 if parts.scheme == "https" else 80))
+    address = check_host(host, url=url, port=port)
     request.url = request.url.copy_with(host=address)
     request.headers["Host"] = parts.netloc.rpartition("@")[2]
     request.extensions["sni_hostname"] = host
@@ -148,13 +152,13 @@ def check_host(host: str, *, url: str = "", port: int = 443) -> str:
     """Resolve `host`; return one of its addresses if all are public, else raise BlockedAddressError."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as e:
-        raise FetchError(f"Cannot resolve {host!r} ({e}); check the address.", url=url) from e
+    except UnicodeError:  # the idna codec refuses the name (an empty or over-long label, ...)
+        raise FetchError(f"Cannot resolve {host!r}: it is not a valid host name; check the address.", url=url) from None
+    except socket.gaierror as e:
+        raise FetchError(f"Cannot resolve {host!r} ({e.strerror or e}); check the address.", url=url) from None
     addresses = [info[4][0] for info in infos]
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
         if not is_public(ip):
             raise BlockedAddressError(
                 f"Refusing {url or host}: {host} is a private/loopback/link-local address ({ip}). "
@@ -164,6 +168,40 @@ def check_host(host: str, *, url: str = "", port: int = 443) -> str:
     return addresses[0]
 
 
+def _join(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as e:  # a redirect to a malformed address ("Invalid IPv6 URL")
+        raise FetchError(f"{url} redirects to {location!r}, which is not a valid URL: {e}.", url=url) from None
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+"""RFC 6052 well-known prefix: the last 32 bits are an IPv4 address that a NAT64 gateway connects to."""
+NEVER_GLOBAL_V6 = [
+    ipaddress.ip_network("::/96"),  # IPv4-compatible ::a.b.c.d (deprecated; some stacks route it to IPv4)
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): a private network's translator
+]
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, NAT64, 6to4 and Teredo (server and client)."""
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo:
+        found += list(ip.teredo)
+    if ip in NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True for globally routable addresses (not private, loopback, link-local, CGNAT, multicast or reserved)."""
+    """True for globally routable addresses (not private, loopback, link-local, CGNAT, multicast or reserved),
+    and for IPv6 only when every IPv4 address embedded in it is public too."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:  # ::ffff:a.b.c.d is the IPv4 host itself
+            return is_public(ip.ipv4_mapped)
+        if any(ip in net for net in NEVER_GLOBAL_V6):
+            return False
+        if not all(is_public(v4) for v4 in embedded_ipv4(ip)):
+            return False
     return ip.is_global and not ip.is_multicast
