@@ -39,32 +39,50 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code. User-facing errors become one red line, not a traceback."""
-    from .llm.errors import LLMError
+    """Run the CLI; return the exit code. Every failure becomes one red line naming its fix, never a traceback."""
+    import click
+
+    from .errors import explain
 
     try:
         app(args=argv, standalone_mode=False)
-    except LLMError as e:
-        typer.secho(f"Error: {e}", fg="red", err=True)
-        return 1
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         return 1
     except KeyboardInterrupt:
         return 130
     except SystemExit as e:
-        return int(e.code or 0)
-    except Exception as e:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            return e.exit_code
-        if os.environ.get("LLMWORKS_RAISE_ERRORS") or "pytest" in sys.modules:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except click.ClickException as e:  # usage errors carry their own message and exit code
+        e.show()
+        return e.exit_code
+    except BrokenPipeError:  # `llmworks … | head` closed the pipe: not a failure of ours
+        sys.stderr = None  # Python's own flush at exit would complain about the closed pipe
+        return 0
+    except Exception as e:
+        known = explain(e)
+        if known is None and _raise_unexpected():
             raise
-        typer.secho(f"Error: {type(e).__name__}: {e}", fg="red", err=True)
+        _error(str(known) if known else f"unexpected failure: {e or 'no details'} "
+               "(set LLMWORKS_RAISE_ERRORS=1 for the traceback)")
         return 1
     return 0
+
+
+def _raise_unexpected() -> bool:
+    # Tests calling main() in-process want the traceback; the robustness suite runs a subprocess to see what users see.
+    flag = os.environ.get("LLMWORKS_RAISE_ERRORS", "")
+    return flag not in ("", "0") or ("pytest" in sys.modules and flag != "0")
+
+
+def _error(text: str) -> None:
+    from .llm.log import redact  # a provider error body may echo a key: never print one
+
+    try:
+        text = redact(text)
+    except Exception:
+        pass
+    typer.secho(f"Error: {' '.join(text.split())}", fg="red", err=True)  # one line, whatever the message held
 
 
 def cli_exit() -> None:

@@ -1,4 +1,8 @@
-"""`llmworks airline …`: FlightAI, the tool-using airline assistant, and its database."""
+"""`llmworks airline …`: FlightAI, the tool-using airline assistant, and its database.
+
+Everything printed from the database or a model goes through `one_line`/`printable`: a stored name or a reply
+holding ESC sequences must not drive the terminal.
+"""
 
 from __future__ import annotations
 
@@ -55,19 +59,22 @@ def chat(
 
 
 def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None) -> None:
+    from llmworks.text import one_line, printable
+
     def show(step) -> None:
         args = ", ".join(f"{k}={v!r}" for k, v in step.arguments.items())
         outcome = step.result if step.ok else f"error: {step.error}"
-        typer.secho(f"  [tool] {step.name}({args}) -> {outcome}", dim=True)
+        typer.secho(one_line(f"  [tool] {step.name}({args}) -> {outcome}"), dim=True)
 
     turn = bot.ask(message, on_step=show)
-    typer.echo(turn.reply)
+    typer.echo(printable(turn.reply))
     if turn.replaced:
-        typer.secho(f"  [checked] model said {turn.model_reply[:120]!r}; replaced: {turn.replaced}", dim=True)
+        typer.secho(one_line(f"  [checked] model said {turn.model_reply[:120]!r}; replaced: {turn.replaced}"), dim=True)
     if language:
         from llmworks.apps.airline.translate import translate
 
-        typer.secho(f"  [{language}] {translate(turn.reply, language, model=translator or bot.model)}", fg="cyan")
+        typer.secho(f"  [{language}] " + printable(translate(turn.reply, language, model=translator or bot.model)),
+                    fg="cyan")
     if speak is not None:
         from llmworks.apps.airline.voice import speak_reply
 
@@ -108,18 +115,21 @@ def bookings(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from llmworks.apps.airline import AirlineDB
+    from llmworks.text import one_line
 
     found = AirlineDB().bookings(passenger)
     if not found:
-        typer.echo("No bookings." if passenger is None else f"No bookings for {passenger}.")
+        typer.echo("No bookings." if passenger is None else f"No bookings for {one_line(passenger)}.")
         return
     table = Table("Passenger", "City", "Flight")
     for name in ("Code", "Date", "Price", "Status"):  # never wrapped: people copy these
         table.add_column(name, no_wrap=True)
     for b in found:
-        table.add_row(b.passenger, b.city, b.flight_no, b.code, b.travel_date, f"${b.price_usd:,}", b.status)
+        row = (b.passenger, b.city, b.flight_no, b.code, b.travel_date, f"${b.price_usd:,}", b.status)
+        table.add_row(*(Text(one_line(v)) for v in row))  # Text: a '[/]' in a name is not markup
     Console().print(table)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ..errors import LlmworksError
 
-class LLMError(Exception):
-    """A model-layer failure whose message is meant to be displayed to the user."""
+
+class LLMError(LlmworksError):
+    """A model-layer failure whose message is meant to be displayed to the user (optional `hint`: the fix)."""
 
 
 class UnknownModelError(LLMError):

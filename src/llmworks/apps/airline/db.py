@@ -11,10 +11,15 @@ Design notes:
 - Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read, so two processes
   booking the last seat serialise instead of both seeing it free. WAL + a busy timeout lets them wait, not fail.
 - A connection per operation: Gradio calls us from worker threads and sqlite3 connections are per-thread.
+- Reads open the file read-only and an up-to-date file is not migrated or seeded again, so read-only commands work
+  on a read-only data dir. SQLite failures become a StoreError naming the file and a safe next step.
+- Names are cleaned (no control characters) and length-checked here, at the storage door, by `passenger_name`,
+  the one validator the tools and the CLI share.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
@@ -24,6 +29,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+
+from llmworks.errors import StoreError
+from llmworks.text import one_line
 
 # --- the course's five destinations, plus a few whose names carry accents (matched accent-insensitively) ---
 SEED_DESTINATIONS: list[tuple[str, str, int]] = [
@@ -41,6 +49,7 @@ SEED_DESTINATIONS: list[tuple[str, str, int]] = [
     ("Madrid", "Spain", 649),
 ]
 SEATS_PER_FLIGHT = 180
+MAX_NAME_LENGTH = 60  # passenger names, on every path: the tool's schema, the CLI, the database
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out and typed back
 CODE_LENGTH = 6
 
@@ -49,8 +58,18 @@ class BookingError(ValueError):
     """A request the data cannot satisfy (unknown city or code, full flight, already cancelled); nothing written."""
 
 
-class SchemaTooNewError(RuntimeError):
+class SchemaTooNewError(StoreError):
     pass
+
+
+def passenger_name(text: str) -> str:
+    """The name as stored: one printable line; BookingError if empty or longer than MAX_NAME_LENGTH."""
+    name = one_line(text or "")
+    if not normalize(name):
+        raise BookingError("The passenger name is empty.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise BookingError(f"The passenger name is too long ({len(name):,} characters; at most {MAX_NAME_LENGTH}).")
+    return name
 
 
 def normalize(text: str) -> str:
@@ -153,49 +172,104 @@ class AirlineDB:
         self._seed = seed
         with _ready_lock:
             if self.path.resolve() not in _ready or not self.path.exists():
-                self.migrate()
-                if seed:
-                    self.seed()
+                if not self._up_to_date():  # only then write: a read-only data dir still serves reads
+                    self.migrate()
+                    if seed:
+                        self.seed()
                 _ready.add(self.path.resolve())
 
     # --- plumbing ------------------------------------------------------------------------------------------------
 
-    def connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; we BEGIN ourselves
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA synchronous = FULL")  # a confirmed booking survives a power cut, not only a crash
+    def connect(self, *, readonly: bool = False) -> sqlite3.Connection:
+        """A connection with our pragmas; `readonly` opens the file read-only (it must exist)."""
+        try:
+            if not readonly:
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; we BEGIN ourselves
+            else:
+                try:
+                    db = self._open_readonly()
+                except sqlite3.OperationalError:
+                    if os.access(self.path.parent, os.W_OK):
+                        raise
+                    # a WAL file in a read-only folder cannot get its -shm index: read it as immutable media
+                    # (nobody can write it there either, so it cannot change under us)
+                    db = self._open_readonly(immutable=True)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = FULL")  # a confirmed booking survives a power cut, not only a crash
+            return db
+        except sqlite3.DatabaseError as e:
+            raise StoreError.from_sqlite(self.path, e) from e
+
+    def _open_readonly(self, *, immutable: bool = False) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy: fail here, not later
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
         return db
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection; SQLite failures (a damaged file) become a StoreError naming it."""
+        db = self.connect(readonly=True)
+        try:
+            yield db
+        except sqlite3.DatabaseError as e:
+            raise StoreError.from_sqlite(self.path, e) from e
+        finally:
+            db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction holding the write lock from its first statement; rolled back on any error."""
         db = self.connect()
         try:
-            db.execute("BEGIN IMMEDIATE")
             try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except sqlite3.DatabaseError as e:
+                if isinstance(e, sqlite3.IntegrityError):  # a constraint: the caller's business, not a bad file
+                    raise
+                raise StoreError.from_sqlite(self.path, e) from e
         finally:
             db.close()
 
     @property
     def version(self) -> int:
-        db = self.connect()
-        try:
+        with self.reading() as db:
             return db.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            db.close()
+
+    def _up_to_date(self) -> bool:
+        """Migrated to this version and (when seeding) holding every seed destination with its flight."""
+        if not self.path.exists():
+            return False
+        with self.reading() as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+                return False
+            if not self._seed:
+                return True
+            keys = [normalize(city) for city, _, _ in SEED_DESTINATIONS]
+            found = db.execute(
+                f"""SELECT count(DISTINCT d.city_key) FROM destinations d JOIN flights f ON f.destination_id = d.id
+                    WHERE d.city_key IN ({",".join("?" * len(keys))})""", keys).fetchone()[0]
+            return found == len(keys)
 
     def migrate(self) -> int:
         """Apply the migrations this file lacks, each in its own transaction; return the schema version."""
         db = self.connect()
         try:
             db.execute("PRAGMA journal_mode = WAL")  # readers never block the one writer
+        except sqlite3.DatabaseError as e:
+            raise StoreError.from_sqlite(self.path, e) from e
         finally:
             db.close()
         while True:
@@ -204,8 +278,7 @@ class AirlineDB:
                 if current > len(MIGRATIONS):
                     raise SchemaTooNewError(
                         f"{self.path} has schema version {current}, but this llmworks knows only up to "
-                        f"{len(MIGRATIONS)}; upgrade llmworks or point LLMWORKS_HOME elsewhere."
-                    )
+                        f"{len(MIGRATIONS)}.", "Upgrade llmworks or point LLMWORKS_HOME elsewhere.", path=self.path)
                 if current == len(MIGRATIONS):
                     return current
                 MIGRATIONS[current](db)
@@ -231,20 +304,14 @@ class AirlineDB:
                    FROM destinations d JOIN flights f ON f.destination_id = d.id"""
 
     def destinations(self) -> list[Destination]:
-        db = self.connect()
-        try:
+        with self.reading() as db:
             rows = db.execute(self._DEST_SQL + " ORDER BY d.city_key").fetchall()
-        finally:
-            db.close()
         return [Destination(**dict(r)) for r in rows]
 
     def find(self, city: str) -> Destination | None:
         """The destination whose name matches `city` case- and accent-insensitively, or None."""
-        db = self.connect()
-        try:
+        with self.reading() as db:
             row = db.execute(self._DEST_SQL + " WHERE d.city_key = ?", (normalize(city),)).fetchone()
-        finally:
-            db.close()
         return Destination(**dict(row)) if row else None
 
     _BOOKING_SQL = """SELECT b.code, c.name AS passenger, d.city, f.flight_no, b.travel_date, b.price_usd, b.status,
@@ -261,27 +328,19 @@ class AirlineDB:
         if not include_cancelled:
             where.append("b.status = 'confirmed'")
         sql = self._BOOKING_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id"
-        db = self.connect()
-        try:
+        with self.reading() as db:
             return [Booking(**dict(r)) for r in db.execute(sql, args).fetchall()]
-        finally:
-            db.close()
 
     def booking(self, code: str) -> Booking | None:
-        db = self.connect()
-        try:
+        with self.reading() as db:
             row = db.execute(self._BOOKING_SQL + " WHERE b.code = ?", (code.strip().upper(),)).fetchone()
-        finally:
-            db.close()
         return Booking(**dict(row)) if row else None
 
     # --- writes: one transaction each ------------------------------------------------------------------------
 
     def book(self, city: str, passenger: str, travel_date: date) -> Booking:
-        """Book one seat; all rows or none. Raises BookingError for unknown cities, empty names or full flights."""
-        name = " ".join(passenger.split())
-        if not normalize(name):
-            raise BookingError("The passenger name is empty.")
+        """Book one seat; all rows or none. Raises BookingError for unknown cities, bad names or full flights."""
+        name = passenger_name(passenger)
         now = _now()
         with self.transaction() as db:
             flight = db.execute(

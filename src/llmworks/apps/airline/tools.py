@@ -26,7 +26,18 @@ from llmworks.llm.errors import ToolError  # the one the tool loop turns into "E
 from llmworks.llm.tools import Tool
 
 from .dates import dates_in, parse_date
-from .db import CODE_ALPHABET, CODE_LENGTH, AirlineDB, BookingError, Destination, normalize
+from llmworks.text import one_line
+
+from .db import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_NAME_LENGTH,
+    AirlineDB,
+    BookingError,
+    Destination,
+    normalize,
+    passenger_name,
+)
 
 
 class Refusal(ToolError):
@@ -43,7 +54,8 @@ BOOKING_WINDOW_DAYS = 365
 # Narrowed arguments: the embedded model decodes under the JSON schema, so these bound what it can write.
 # (No \d: llama.cpp's schema-to-grammar converter cannot read it and silently constrains nothing.)
 ARG_PATTERNS = {"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "confirmation_code": r"^[A-Z0-9]{6}$"}
-ARG_MAX_LENGTH = {"destination_city": 40, "passenger_name": 60}  # a runaway string cannot run to max_tokens
+# A runaway string cannot run to max_tokens; the same limits hold when the CLI calls the tools directly.
+ARG_MAX_LENGTH = {"destination_city": 40, "passenger_name": MAX_NAME_LENGTH}
 
 
 def _upper(value):
@@ -222,9 +234,13 @@ class Toolbox:
         return bool(key) and f" {key} " in said
 
     def _destination(self, city: str) -> Destination:
-        if not city or not normalize(city):
+        city = one_line(city or "")  # it is echoed in refusals: no terminal control characters
+        if not normalize(city):
             raise Refusal("Which city would you like to fly to?", "(The destination city is empty.)",
                           grounding=True)
+        if len(city) > ARG_MAX_LENGTH["destination_city"]:
+            raise Refusal(f"Sorry, that is not a city FlightAI flies to (a city name has at most "
+                          f"{ARG_MAX_LENGTH['destination_city']} characters).")
         dest = self.db.find(city) or self._contained_destination(city)
         if not self._mentioned(city) and not (dest and self._mentioned(dest.city)):
             raise Refusal("Which city would you like to fly to?",
@@ -240,9 +256,13 @@ class Toolbox:
         return hits[0] if len(hits) == 1 else None
 
     def _name(self, name: str) -> str:
-        name = " ".join((name or "").split())
+        name = one_line(name or "")
         if not normalize(name):
             raise Refusal("What is the passenger's full name?", "(The name is empty.)", grounding=True)
+        try:
+            name = passenger_name(name)  # the database's own check: the same limits on every path
+        except BookingError as e:
+            raise Refusal(str(e)) from None
         if not self._mentioned(name):
             raise Refusal("What is the passenger's full name?", f"(The customer did not give the name {name!r}.)",
                           grounding=True)
