@@ -60,33 +60,76 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|AIza[0-9A-Za-z_\-]{20,}|gsk_[A-Za-z0-9]{20,})")
+_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|AIza[0-9A-Za-z_\-]{20,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,})")
+"""Key shapes of the big providers, caught even when the key is not one of ours (pasted into a prompt)."""
+_CREDENTIAL = re.compile(
+    r"(?i)(\b(?:bearer|basic)\s+"  # Authorization: Bearer <token> / Basic <base64>
+    r"|\b(?:api[_-]?key|x-api-key|access[_-]?token|secret|password)[\"']?\s*[:=]\s*[\"']?"  # api_key=..."
+    r"|[?&]key=)"  # ?key=... (Gemini's URL form)
+    r"[A-Za-z0-9._~+/=\-]{8,}"
+)
+_SECRET_VAR = re.compile(r"(?i)(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD)$")
+MIN_SECRET = 8
+"""Shorter values are not blanked: they would hit ordinary words in every log row."""
 
 
-def redact(text: str) -> str:
-    """Blank out anything that looks like an API key, and the values of the key env vars we know."""
-    from .catalog import PROVIDERS
+def secret_values() -> set[str]:
+    """Every key value the settings can see: provider key variables and anything named *_KEY, *_TOKEN, *_SECRET,
+    *_PASSWORD, from the environment and from ./.env (where the catalog also finds keys), plus the UI password."""
+    from .catalog import PROVIDERS, _dotenv
 
-    for provider in PROVIDERS.values():
-        for var in provider.key_env:
-            value = os.environ.get(var)
-            if value and len(value) >= 8:
-                text = text.replace(value, "[redacted]")
+    names = {var for provider in PROVIDERS.values() for var in provider.key_env}
+    values = set()
+    for source in (os.environ, _dotenv()):
+        for var, value in source.items():
+            if not value:
+                continue
+            if var == "LLMWORKS_UI_AUTH":  # user:password
+                value = value.partition(":")[2]
+            elif var not in names and not _SECRET_VAR.search(var):
+                continue
+            if len(value) >= MIN_SECRET:
+                values.add(value)
+    return values
+
+
+def _forms(value: str) -> set[str]:
+    """A value as it may appear in a log row or error body: as is, JSON-escaped, URL-encoded, base64."""
+    import base64
+    from urllib.parse import quote, quote_plus
+
+    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], quote(value, safe=""),
+            quote_plus(value), base64.b64encode(value.encode()).decode().rstrip("=")}
+
+
+def redact(text: str, secrets: set[str] | None = None) -> str:
+    """Blank out the settings' key values (in any of their encodings, also inside a longer token), credentials in
+    headers and URL parameters, and anything shaped like a provider's API key."""
+    if not text:
+        return text
+    for value in sorted(secrets if secrets is not None else secret_values(), key=len, reverse=True):
+        for form in sorted(_forms(value), key=len, reverse=True):
+            text = text.replace(form, "[redacted]")
+    text = _CREDENTIAL.sub(lambda m: m.group(1) + "[redacted]", text)
     return _SECRET.sub("[redacted]", text)
 
 
 def record(path: Path, *, model: str, kind: str, messages: list, response: str | None, input_tokens: int | None,
            output_tokens: int | None, cost_usd: float | None, duration_s: float, ttft_s: float | None,
            error: str | None) -> None:
+    secrets = secret_values()  # every text column is redacted: a provider may echo the key anywhere
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else redact(text, secrets)
+
     db = connect(path)
     try:
         with db:
             db.execute(
                 "insert into calls (ts, model, kind, messages, response, input_tokens, output_tokens, cost_usd,"
                 " duration_s, ttft_s, error) values (?,?,?,?,?,?,?,?,?,?,?)",
-                (time.time(), model, kind, redact(json.dumps(messages, ensure_ascii=False, default=str)),
-                 response, input_tokens, output_tokens, cost_usd, duration_s, ttft_s,
-                 redact(error) if error else None),
+                (time.time(), clean(model), clean(kind), clean(json.dumps(messages, ensure_ascii=False, default=str)),
+                 clean(response), input_tokens, output_tokens, cost_usd, duration_s, ttft_s, clean(error)),
             )
     finally:
         db.close()
@@ -99,6 +142,7 @@ def recent(path: Path, n: int = 20) -> list[dict]:
     db.row_factory = sqlite3.Row
     try:
         rows = db.execute("select * from calls order by id desc limit ?", (n,)).fetchall()
-        return [dict(r) for r in rows]
+        secrets = secret_values()  # rows written before every column was redacted are shown redacted
+        return [{k: redact(v, secrets) if isinstance(v, str) else v for k, v in dict(r).items()} for r in rows]
     finally:
         db.close()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..catalog import ModelInfo
 from ..errors import ContextWindowError, LLMError, MissingKeyError, NetworkError, ProviderError
+from ..log import redact
 from ..types import Completion, Request, ToolCall
 from . import Model
 
@@ -144,7 +145,7 @@ class _map_errors:
             raise NetworkError(f"{name}: no answer within {self.model.timeout:.0f} s (LLMWORKS_TIMEOUT).") from None
         if isinstance(exc, openai.APIConnectionError):
             raise NetworkError(
-                f"{name}: cannot reach {self.model.provider.url} - check the network, or run offline with "
+                f"{name}: cannot reach {redact(self.model.provider.url)} - check the network, or run offline with "
                 "local/smollm2."
             ) from None
         if isinstance(exc, openai.APIStatusError):
@@ -189,12 +190,14 @@ def _context_numbers(detail: str, known_window: int | None) -> tuple[int | None,
 
 
 def _detail(exc) -> str:
+    """The provider's error text for the user, keys blanked (some providers echo the key) before it is cut short."""
+    text = str(getattr(exc, "message", exc))
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         body = body.get("error", body)
         if isinstance(body, dict):
-            return str(body.get("message") or body)[:300]
-    return str(getattr(exc, "message", exc))[:300]
+            text = str(body.get("message") or body)
+    return redact(text)[:300]
 
 
 def _tool_call(id: str, name: str, arguments: str | None) -> ToolCall:
