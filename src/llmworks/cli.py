@@ -76,13 +76,16 @@ def _raise_unexpected() -> bool:
 
 
 def _error(text: str) -> None:
-    from .llm.log import redact  # a provider error body may echo a key: never print one
+    from .text import one_line
 
     try:
+        from .llm.log import redact  # a provider's error body may echo a key: never print one
+
         text = redact(text)
     except Exception:
         pass
-    typer.secho(f"Error: {' '.join(text.split())}", fg="red", err=True)  # one line, whatever the message held
+    # one line, whatever the message held, and no control characters (a URL or name may carry ESC sequences)
+    typer.secho(f"Error: {one_line(text)}", fg="red", err=True)
 
 
 def cli_exit() -> None:

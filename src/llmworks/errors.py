@@ -59,8 +59,8 @@ class StoreError(LlmworksError):
             return cls(f"{where} is busy ({text}).", "Another llmworks is writing to it; try again shortly.",
                        path=path)
         return cls(f"{where} is damaged ({text}).",
-                   "Move it aside (it is kept for recovery) and run again to start a fresh one, or restore it "
-                   "from a backup.", path=path)
+                   "Restore it from a backup, or move it aside (keep the copy) and run again to start a fresh, "
+                   "empty one.", path=path)
 
 
 def _home() -> str:

@@ -36,10 +36,15 @@ def chat(
       llmworks chat                       # interactive; /exit to leave
     """
     from .. import llm
+    from ..errors import LlmworksError
 
-    piped = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-    if piped:
+    piped = None if sys.stdin is None or sys.stdin.isatty() else read_stdin()
+    if piped and piped.strip():
         prompt = f"{prompt}\n\n{piped}" if prompt else piped
+    elif (prompt is not None and not prompt.strip()) or (piped is not None and prompt is None):
+        # `chat ""` or an empty pipe is a mistake: going interactive would hang a script or ask an empty question
+        raise LlmworksError("Nothing to ask: the prompt is empty.",
+                            'Type a question, e.g. llmworks chat "Hello", or run llmworks chat alone for a conversation.')
     if prompt:
         _reply([{"role": "user", "content": prompt}], model, system, temperature, max_tokens, usage)
         return
@@ -51,6 +56,19 @@ def chat(
         history.append({"role": "assistant", "content": _reply(history, model, system, temperature, max_tokens, usage)})
 
     repl("Interactive chat", turn, history.clear)
+
+
+def read_stdin() -> str:
+    """Piped input as text: bytes that are not UTF-8 (Latin-1, binary) are replaced, with a one-line warning."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):  # a text stream without bytes underneath (tests, embedding hosts)
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        typer.secho(f"Warning: the input is not UTF-8 (byte {e.start}); undecodable bytes were replaced with \ufffd. "
+                    "Convert it first for exact text, e.g. iconv -f latin1 -t utf-8.", fg="yellow", err=True)
+        return data.decode("utf-8", errors="replace")
 
 
 def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:
@@ -119,22 +137,37 @@ def logs(
     from rich.console import Console
     from rich.table import Table
 
-    from ..config import get_settings
-    from ..llm import log
+    import sqlite3
 
-    rows = log.recent(get_settings().logs_db, n)
+    from rich.text import Text
+
+    from ..config import get_settings
+    from ..errors import StoreError
+    from ..llm import log
+    from ..text import one_line, printable
+
+    path = get_settings().logs_db
+    try:
+        rows = log.recent(path, n)
+    except sqlite3.Error as e:
+        raise StoreError.from_sqlite(path, e) from e
     console = Console(width=max(Console().width, 110))
     if not rows:
-        console.print(f"No calls logged yet in {get_settings().logs_db}.")
+        console.print(f"No calls logged yet in {path}.", markup=False)
         return
-    if full:
+    if full:  # logged text is printed as Text: a '[/]' or an ESC sequence in a prompt is neither markup nor a command
         for r in rows:
-            console.rule(f"#{r['id']} {r['model']} ({r['kind']})")
-            for m in json.loads(r["messages"]):
-                console.print(f"[bold]{m.get('role')}[/]: {m.get('content')}", markup=True, highlight=False)
-            console.print(f"[bold]response[/]: {r['response'] or ''}", highlight=False)
+            console.rule(Text(one_line(f"#{r['id']} {r['model']} ({r['kind']})")))
+            try:
+                messages = json.loads(r["messages"])
+            except ValueError:
+                messages = [{"role": "?", "content": r["messages"]}]
+            for m in messages:
+                console.print(Text.assemble((one_line(str(m.get("role"))), "bold"), ": ",
+                                            printable(str(m.get("content")))), highlight=False)
+            console.print(Text.assemble(("response", "bold"), ": ", printable(r["response"] or "")), highlight=False)
             if r["error"]:
-                console.print(f"[red]error: {r['error']}[/]")
+                console.print(Text("error: " + printable(r["error"]), style="red"))
         return
     import datetime as dt
 
@@ -142,6 +175,7 @@ def logs(
     for r in rows:
         when = dt.datetime.fromtimestamp(r["ts"]).strftime("%Y-%m-%d %H:%M:%S")
         cost = "?" if r["cost_usd"] is None else f"{r['cost_usd']:.6f}"
-        table.add_row(str(r["id"]), when, r["model"], r["kind"], str(r["input_tokens"] or ""),
-                      str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", (r["error"] or "")[:60])
+        cells = (str(r["id"]), when, r["model"], r["kind"], str(r["input_tokens"] or ""),
+                 str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", (r["error"] or "")[:60])
+        table.add_row(*(Text(one_line(c)) for c in cells))
     console.print(table)

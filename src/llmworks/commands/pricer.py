@@ -102,8 +102,9 @@ def eval_(
         report.scatter_png(plot)
     if as_json:
         summary = report.summary()
+        # allow_nan=False: NaN is not JSON; prices are validated on load, so a NaN here is a bug to hear about
         typer.echo(json.dumps({k: summary[k] for k in ("model", "n", "error", "rmsle", "hit_rate")}
-                              | {"missing": summary["missing"]}))
+                              | {"missing": summary["missing"]}, allow_nan=False))
         return
     if not quiet:
         for i, row in enumerate(report.rows, 1):

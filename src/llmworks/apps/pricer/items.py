@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...errors import DataError
 from ...llm.errors import LLMError
 
 QUESTION = "How much does this cost to the nearest dollar?"
@@ -24,6 +26,21 @@ MIN_PRICE, MAX_PRICE = 0.5, 999.49
 
 class PricerError(LLMError):
     """A pricer failure the user can fix (bad data file, missing model directory, ...)."""
+
+
+class PricerDataError(PricerError, DataError):
+    """A bad row in an items file, reported as `path:line: …`."""
+
+
+def check_price(value: Any) -> float:
+    """`value` as a price: a finite number above 0, else ValueError saying so (log-scores and means need it)."""
+    try:
+        price = float(value)
+    except (TypeError, ValueError):
+        price = math.nan
+    if isinstance(value, bool) or not math.isfinite(price) or price <= 0:
+        raise ValueError(f"price must be a finite number above 0, got {repr(value)[:40]}")
+    return price
 
 
 @dataclass
@@ -89,20 +106,39 @@ def item_from_description(description: str, *, category: str | None = None) -> I
 
 
 def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Item]:
-    """Items from a JSONL file with at least `price` and `text` (or `title`) per line."""
+    """Items from a JSONL file with at least `price` and `text` (or `title`) per line; every price finite and > 0.
+    A bad line (binary, not UTF-8, not JSON, a missing or impossible price) is a PricerDataError naming file:line."""
     path = Path(path)
     if not path.is_file():
         raise PricerError(f"No such data file: {path}. Pass a JSONL of items (e.g. from `llmworks pricer curate`).")
     items: list[Item] = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
+    hint = "Each line needs a JSON object with a 'price' (a number above 0) and a 'text'."
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")  # a BOM from Windows editors is fine
+            except UnicodeDecodeError as e:
+                raise PricerDataError(f"not UTF-8 text (byte {e.start + 1} of the line); is this a binary file?",
+                                      "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
+                                      path=path, line=n) from None
+            if "\x00" in line:
+                raise PricerDataError("holds NUL bytes: a binary file, not JSONL.",
+                                      "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
+                                      path=path, line=n)
             if not line.strip():
                 continue
             try:
-                items.append(Item.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as e:
-                raise PricerError(f"{path}:{n}: not an item ({type(e).__name__}: {e}); each line needs "
-                                  "a JSON object with 'price' and 'text'.") from None
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("a JSON value that is not an object")
+                if "price" not in row:
+                    raise ValueError("no 'price'")
+                row["price"] = check_price(row["price"])
+                items.append(Item.from_dict(row))
+            except json.JSONDecodeError as e:
+                raise PricerDataError(f"not JSON ({e.msg}, column {e.colno}).", hint, path=path, line=n) from None
+            except (ValueError, TypeError, AttributeError) as e:  # e.g. a number where the text should be
+                raise PricerDataError(f"not a usable item: {e}.", hint, path=path, line=n) from None
             if limit is not None and len(items) >= limit:
                 break
     if not items:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .items import Item
+from .items import Item, PricerError, check_price
 
 
 def color_for(truth: float, guess: float) -> str:
@@ -114,7 +114,15 @@ class Report:
 
 
 def evaluate(pricer, items: list[Item], *, model: str | None = None) -> Report:
-    """Predict every item (one batch call) and score it; the clock covers prediction only."""
+    """Predict every item (one batch call) and score it; the clock covers prediction only. True prices must be finite
+    and above 0 (load_items checks files; this checks items built in code): a NaN or negative truth scores nothing."""
+    if not items:
+        raise PricerError("No items to score: pass a data file with items, or a smaller --n.")
+    for k, item in enumerate(items, 1):
+        try:
+            check_price(item.price)
+        except ValueError as e:
+            raise PricerError(f"Item {k} ({item.title[:60]!r}): {e}; fix its price or leave it out.") from None
     start = time.perf_counter()
     guesses = list(pricer.predict(items))
     duration = time.perf_counter() - start
