@@ -19,6 +19,9 @@ for _provider in PROVIDERS.values():
     for _var in (*_provider.key_env, f"LLMWORKS_{_provider.name.upper().replace('-', '_')}_BASE_URL"):
         os.environ.pop(_var, None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Embedded models joined from their PyPI parts (1.1 GB) live in the real data dir, shared, not re-joined per test.
+os.environ.setdefault("LLMWORKS_MODELS_DIR",
+                      str(Path(os.environ.get("LLMWORKS_HOME", Path.home() / ".llmworks")).expanduser() / "models"))
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -105,7 +108,9 @@ def llmworks_home(tmp_path_factory, monkeypatch):
     """Every test gets its own LLMWORKS_HOME, so call logs and databases never leak between tests."""
     home = tmp_path_factory.mktemp("llmworks_home")
     monkeypatch.setenv("LLMWORKS_HOME", str(home))
-    monkeypatch.delenv("LLMWORKS_MODEL", raising=False)
+    # the fast 135M model wherever the model does not matter; tests of the default or of quality name
+    # local/qwen2.5-1.5b and are marked slow
+    monkeypatch.setenv("LLMWORKS_MODEL", "local/smollm2")
     from llmworks.config import reset_settings
 
     reset_settings()
