@@ -40,12 +40,12 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Every failure becomes one red line naming its fix, never a traceback."""
-    import click
-
     from .errors import explain
 
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool):  # typer.Exit(n), --help: typer returns the code
+            return code
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         return 1
@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except click.ClickException as e:  # usage errors carry their own message and exit code
-        e.show()
+    except typer.Exit as e:
+        return e.exit_code
+    except typer.TyperException as e:  # usage errors (typer's own click): usage, one "Error:" line, exit code 2
+        show = getattr(e, "show", None)
+        show() if show else typer.secho(f"Error: {e.format_message()}", fg="red", err=True)
         return e.exit_code
     except BrokenPipeError:  # `llmworks … | head` closed the pipe: not a failure of ours
         sys.stderr = None  # Python's own flush at exit would complain about the closed pipe

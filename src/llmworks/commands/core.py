@@ -148,6 +148,12 @@ def logs(
 
     path = get_settings().logs_db
     try:
+        if path.exists():  # read it read-only first: log.recent migrates, a write a damaged file must not get
+            probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                probe.execute("select * from calls order by id desc limit ?", (n,)).fetchall()
+            finally:
+                probe.close()
         rows = log.recent(path, n)
     except sqlite3.Error as e:
         raise StoreError.from_sqlite(path, e) from e

@@ -36,7 +36,11 @@ def summarize(
     """
     from llmworks import web
     from llmworks.apps.summarize import summarize_page
+    from llmworks.apps.summarize.summarizer import STYLES
+    from llmworks.errors import LlmworksError
 
+    if style not in STYLES:  # before the fetch: a typo should not cost a download
+        raise LlmworksError(f"Unknown style {style!r}; choose one of: {', '.join(STYLES)}.")
     _progress(f"Reading {url}")
     page = web.fetch(url)
     _progress(f"Summarizing {page.title or page.url!r} ({len(page.text):,} characters)")

@@ -74,7 +74,7 @@ def _load(audio) -> np.ndarray:
     try:
         return decode_audio(source, sampling_rate=SAMPLE_RATE)
     except Exception as e:  # av raises its own zoo of errors for bad files
-        raise SpeechError(f"Could not read the audio ({type(e).__name__}: {e}); use WAV, MP3, OGG or M4A.") from None
+        raise SpeechError(f"Could not read the audio ({e}); use WAV, MP3, OGG or M4A.") from None  # no class names
 
 
 def _to_float_mono(samples: np.ndarray) -> np.ndarray:

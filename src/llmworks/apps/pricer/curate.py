@@ -176,13 +176,14 @@ def read_records(path: str | os.PathLike) -> Iterable[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise PricerError(f"No such raw file: {path}. Pass Amazon-Reviews-2023 metadata as JSONL.")
-    with path.open(encoding="utf-8") as f:
+    with path.open("rb") as f:  # bytes: a binary or non-UTF-8 file is reported with its line, not mid-iteration
         for n, line in enumerate(f, 1):
             if line.strip():
                 try:
-                    yield json.loads(line)
+                    yield json.loads(line)  # json reads UTF-8 bytes and raises ValueError on anything else
                 except ValueError:
-                    raise PricerError(f"{path}:{n}: not valid JSON.") from None
+                    raise PricerError(f"{path}:{n}: not valid JSON (UTF-8 JSONL expected; is it a binary file?).") \
+                        from None
 
 
 def curate(raw: str | os.PathLike | Iterable[dict[str, Any]], out: str | os.PathLike | None = None,
