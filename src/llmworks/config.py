@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -20,6 +24,19 @@ class Settings(BaseSettings):
     max_retries: int = Field(default=3, description="retries of 429/5xx/connection errors, with backoff")
     threads: int | None = Field(default=None, description="CPU threads for embedded models (default: cores, max 4); "
                                 "1 is faster on a machine busy with other work")
+    ui_allowed_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="server folders the web workbench may read and write besides the data dir "
+        "(separated by ',' or ':', or a JSON list); every other path typed into the workbench is refused")
+
+    @field_validator("ui_allowed_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in re.split(f"[,{re.escape(os.pathsep)}]", text) if part.strip()]
+        return value
 
     @property
     def logs_db(self) -> Path:

@@ -85,10 +85,14 @@ def test_plot_errors(tmp_path):
         figure(_store_with_two_types(2))
 
 
-def test_ui_tab_builds_and_shows_chunks_beside_the_answer(corpus, embedder, tmp_path):
+def test_ui_tab_builds_and_shows_chunks_beside_the_answer(corpus, embedder, tmp_path, monkeypatch):
     import gradio as gr
 
+    from llmworks.config import reset_settings
     from llmworks.ui import rag as rag_ui
+
+    monkeypatch.setenv("LLMWORKS_UI_ALLOWED_DIRS", str(tmp_path))  # the workbench reads only allowed folders
+    reset_settings()
 
     with gr.Blocks():
         rag_ui.tab()

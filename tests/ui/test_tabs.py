@@ -137,6 +137,8 @@ def test_ui_command_binds_localhost_and_reads_auth_from_env(monkeypatch):
     monkeypatch.setattr(llmworks.ui, "launch", lambda **kw: calls.append(kw))  # no server in a unit test
     monkeypatch.setenv("LLMWORKS_UI_AUTH", "ana:s3cret")
     assert main(["ui"]) == 0
-    assert calls == [{"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret")}]
+    assert calls == [{"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret"),
+                      "insecure_no_auth": False}]
     assert main(["ui", "--host", "0.0.0.0", "--port", "9000", "--share", "--auth", "bo:pw"]) == 0
-    assert calls[-1] == {"host": "0.0.0.0", "port": 9000, "share": True, "auth": ("bo", "pw")}
+    assert calls[-1] == {"host": "0.0.0.0", "port": 9000, "share": True, "auth": ("bo", "pw"),
+                         "insecure_no_auth": False}

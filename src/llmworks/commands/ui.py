@@ -21,19 +21,25 @@ def ui(
         None, "--auth", help=f"user:password login (better: set {AUTH_ENV}=user:password, kept out of shell history)"
     ),
     share: bool = typer.Option(False, "--share", help="also open a temporary public gradio.live link"),
+    insecure_no_auth: bool = typer.Option(
+        False, "--insecure-no-auth", help="serve beyond this machine without a login (anyone who reaches it can use "
+        "the data dir and your API keys)"),
 ) -> None:
     """Start the web workbench: one tab per app, plus a plain Chat tab.
+
+    Beyond 127.0.0.1 it needs a login (failed logins are rate-limited); server folders typed into it stay inside
+    the data dir and LLMWORKS_UI_ALLOWED_DIRS.
 
     Example: LLMWORKS_UI_AUTH=me:secret llmworks ui --host 0.0.0.0 --port 8080
     """
     from llmworks.ui import launch
+    from llmworks.ui.login import is_loopback
 
     credentials = parse_auth(auth or os.environ.get(AUTH_ENV))
-    if (share or host not in ("127.0.0.1", "localhost", "::1")) and credentials is None:
-        where = "a public share link" if share else host
-        typer.secho(f"Warning: serving on {where} without a login: anyone who reaches it can spend your API keys. "
-                    f"Set {AUTH_ENV}=user:password.", fg="yellow", err=True)
-    launch(host=host, port=port, share=share, auth=credentials)
+    if insecure_no_auth and credentials is None and (share or not is_loopback(host)):
+        typer.secho(f"Warning: serving on {'a public share link' if share else host} without a login "
+                    "(--insecure-no-auth).", fg="yellow", err=True)
+    launch(host=host, port=port, share=share, auth=credentials, insecure_no_auth=insecure_no_auth)
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:

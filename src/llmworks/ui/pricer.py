@@ -1,20 +1,45 @@
-"""The Pricer tab: paste a product description → the saved pricer's estimate, with each member's estimate."""
+"""The Pricer tab: paste a product description → the saved pricer's estimate, with each member's estimate.
+
+Saved pricers are pickles, and unpickling runs code: the tab loads only what `pricer train` saved in the data dir's
+models folder, never a path typed in from elsewhere.
+"""
 
 from __future__ import annotations
 
 from .common import error_markdown
 
 
+def saved_pricer(name: str) -> str:
+    """The argument for `estimate_description`: the folder of a pricer saved in the models folder, or a bare pricer
+    name (untrained pricers such as `random`); any other path is refused."""
+    from llmworks.apps.pricer.base import PRICERS
+    from llmworks.apps.pricer.items import PricerError
+    from llmworks.apps.pricer.workflow import models_dir
+
+    root = models_dir().resolve()
+    name = (name or "").strip() or "ensemble"
+    folder = (root / name).resolve()  # an absolute `name` replaces root: caught below like `..`
+    if folder != root and folder.is_relative_to(root) and (folder / "pricer.json").is_file():
+        return str(folder)
+    if name in PRICERS:
+        return name
+    raise PricerError(f"Saved pricer: {name!r} is not a pricer saved in {root} (the data dir, LLMWORKS_HOME); "
+                      "pick one from the list, or train one with `llmworks pricer train --model NAME --data ITEMS.jsonl`.")
+
+
 def estimate_markdown(description: str, model: str) -> str:
     """Markdown for one estimate; errors (no trained pricer, empty text) come back as an error line."""
-    from llmworks.apps.pricer.workflow import estimate_description
+    from llmworks.apps.pricer.base import loading_only_from
+    from llmworks.apps.pricer.workflow import estimate_description, models_dir
 
     try:
-        result = estimate_description(description or "", model or "ensemble")
+        with loading_only_from(models_dir()):  # also guards what resolve_pricer finds in the working directory
+            result = estimate_description(description or "", saved_pricer(model))
     except Exception as e:  # shown in the tab, never as a traceback
         return error_markdown(e)
     value = result["estimate"]
-    lines = [f"## {'no estimate' if value is None else f'${value:,.2f}'}", f"pricer: `{result['model']}`"]
+    shown_name = (model or "").strip() or "ensemble"  # the name picked, not the server folder it resolved to
+    lines = [f"## {'no estimate' if value is None else f'${value:,.2f}'}", f"pricer: `{shown_name}`"]
     if result["members"]:
         lines += ["", "| contributing model | estimate | weight |", "|---|---:|---:|"]
         for name, v in result["members"].items():

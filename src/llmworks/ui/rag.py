@@ -1,4 +1,5 @@
-"""The RAG tab: ingest a folder, chat with the knowledge base (retrieved chunks beside each answer), vector map."""
+"""The RAG tab: ingest a folder or uploaded files, chat with the knowledge base (retrieved chunks beside each answer),
+vector map. Every folder typed here is confined to the data dir (and LLMWORKS_UI_ALLOWED_DIRS): see paths.py."""
 
 from __future__ import annotations
 
@@ -6,19 +7,34 @@ import threading
 from pathlib import Path
 
 from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line, warn
+from .paths import confine, save_uploads
 
 _bases: dict[str, object] = {}
 _lock = threading.Lock()
+
+
+def default_index() -> Path:
+    from llmworks.config import get_settings
+
+    return get_settings().home / "rag" / "chroma"
+
+
+def default_documents() -> Path:
+    """Where uploads go unless another folder to ingest is given: the folder the default index mirrors."""
+    from llmworks.config import get_settings
+
+    return get_settings().home / "rag" / "documents"
 
 
 def _kb(db: str):
     """One KnowledgeBase per index folder, shared by requests (its BM25 index is built once)."""
     from llmworks.apps.rag import KnowledgeBase
 
-    key = str(Path(db).expanduser()) if (db or "").strip() else ""
+    folder = confine(db, field="Index folder") if (db or "").strip() else default_index().resolve()
+    key = str(folder)  # the real folder: "", a relative path and a symlink to it share one KnowledgeBase
     with _lock:
         if key not in _bases:
-            _bases[key] = KnowledgeBase.open(key or None)
+            _bases[key] = KnowledgeBase.open(folder)
         return _bases[key]
 
 
@@ -57,11 +73,30 @@ def ingest_folder(folder: str, db: str) -> str:
     if not (folder or "").strip():
         return "Enter the folder to ingest."
     try:
-        report = _kb(db).ingest(Path(folder).expanduser(), progress=lambda done, total: None)
+        kb = _kb(db)
+        report = kb.ingest(confine(folder, field="Folder to ingest"), progress=lambda done, total: None)
     except Exception as e:  # shown in the tab, never as a traceback
         return warn(e)
     gr.Info("Ingest finished")
     return report.summary()
+
+
+def upload_and_ingest(files, folder: str, db: str) -> str:
+    """Copy uploaded documents into the folder to ingest (default: the data dir's rag/documents), then ingest it."""
+    from llmworks.apps.rag.loaders import SUFFIXES
+
+    if not files:
+        return ""
+    try:
+        target = confine(folder, field="Folder to ingest") if (folder or "").strip() else default_documents()
+        _kb(db)  # a refused index folder stops the upload before anything is written
+        saved, refused = save_uploads(files, target, suffixes=SUFFIXES)
+    except Exception as e:  # shown in the tab, never as a traceback
+        return warn(e)
+    note = (f"Skipped {', '.join(refused)}: only {', '.join(sorted(SUFFIXES))} files are read. " if refused else "")
+    if not saved:
+        return note
+    return note + f"Saved {len(saved)} file(s) to `{target}`. " + ingest_folder(str(target), db)
 
 
 def vector_map(db: str, dims):
@@ -74,12 +109,16 @@ def vector_map(db: str, dims):
 def tab() -> None:
     import gradio as gr
 
-    from llmworks.config import get_settings
+    from llmworks.apps.rag.loaders import SUFFIXES
 
+    gr.Markdown("Folders are on the server, inside the data dir (or a folder listed in LLMWORKS_UI_ALLOWED_DIRS). "
+                "An index mirrors the folder last ingested into it; uploads are saved into the folder to ingest.")
     with gr.Row():
-        db = gr.Textbox(str(get_settings().home / "rag" / "chroma"), label="Index folder", scale=3)
-        folder = gr.Textbox(label="Folder to ingest (.md, .txt, .pdf, .html)", scale=3)
+        db = gr.Textbox(str(default_index()), label="Index folder", scale=3)
+        folder = gr.Textbox(str(default_documents()), label="Folder to ingest (.md, .txt, .pdf, .html)", scale=3)
         ingest_button = gr.Button("Ingest", scale=1)
+    uploads = gr.File(label="Upload documents (saved into the folder to ingest, then ingested)",
+                      file_count="multiple", file_types=sorted(SUFFIXES), type="filepath")
     status = gr.Markdown("")
     with gr.Row():
         with gr.Column(scale=3):
@@ -102,6 +141,7 @@ def tab() -> None:
         plot_status = gr.Markdown("")
 
     ingest_button.click(ingest_folder, [folder, db], status)
+    uploads.upload(upload_and_ingest, [uploads, folder, db], status)
     inputs, outputs = [box, chatbot, db, model, k], [chatbot, chunks, status, box]
     box.submit(respond, inputs, outputs)
     send.click(respond, inputs, outputs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line
+from .paths import confine
 
 
 def respond(message: str, history: list[dict] | None, model, config_path: str) -> Iterator[tuple[list[dict], str, str]]:
@@ -16,7 +17,8 @@ def respond(message: str, history: list[dict] | None, model, config_path: str) -
         yield history, "Type a message first.", ""
         return
     try:
-        bot = StoreAssistant(StoreConfig.load((config_path or "").strip() or None), model=model or None)
+        config = confine(config_path, field="Store config") if (config_path or "").strip() else None
+        bot = StoreAssistant(StoreConfig.load(config), model=model or None)
         topics = ", ".join(t.keywords[0] for t in bot.topics_for(message))
         note = f"Context added for: {topics}. " if topics else ""
         stream = bot.reply(message, history_messages(history))
@@ -46,7 +48,7 @@ def tab() -> None:
     status = gr.Markdown("")
     with gr.Row():
         model = model_dropdown()
-        config = gr.Textbox("", label=f"Store config (TOML; empty = {DEFAULT_CONFIG.name})")
+        config = gr.Textbox("", label=f"Store config (a TOML file in the data dir; empty = {DEFAULT_CONFIG.name})")
     inputs, outputs = [box, chatbot, model, config], [chatbot, status, box]
     box.submit(respond, inputs, outputs)
     send.click(respond, inputs, outputs)

@@ -5,7 +5,8 @@
     pricer.save("models/tfidf"); load_pricer("models/tfidf")
 
 A saved pricer is a folder: `pricer.json` (name, class, options; for people and `leaderboard`) and `pricer.joblib`
-(the fitted object). Load only folders you made yourself: joblib files are pickles.
+(the fitted object). Load only folders you made yourself: joblib files are pickles, and loading one runs whatever
+it names. The workbench therefore loads only from the data dir's models folder (`loading_only_from`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import importlib
 import io
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -65,19 +69,63 @@ def _jsonable(value: Any) -> bool:
         return False
 
 
+_trusted_root: ContextVar[Path | None] = ContextVar("pricer_trusted_root", default=None)
+
+
+@contextmanager
+def loading_only_from(root: str | os.PathLike) -> Iterator[None]:
+    """Within this block `load_pricer` refuses any folder outside `root`, whatever path reaches it (the workbench
+    passes typed names through `resolve_pricer`, which also looks in the working directory)."""
+    token = _trusted_root.set(Path(root).resolve())
+    try:
+        yield
+    finally:
+        _trusted_root.reset(token)
+
+
 def load_pricer(directory: str | os.PathLike) -> Pricer:
     directory = Path(directory)
+    root = _trusted_root.get()
+    if root is not None and not directory.resolve().is_relative_to(root):
+        raise PricerError(f"Saved pricers are loaded only from {root}, not {directory}: train one there with "
+                          "`llmworks pricer train --model NAME --data ITEMS.jsonl`.")
     meta_path = directory / "pricer.json"
     if not meta_path.is_file():
         raise PricerError(f"No saved pricer in {directory}: run `llmworks pricer train --model NAME --out {directory}`.")
-    meta = json.loads(meta_path.read_text())
-    module_name, _, class_name = meta["class"].rpartition(".")
-    cls = getattr(importlib.import_module(module_name), class_name)
+
+    def damaged(what: str, name: str = "NAME") -> PricerError:
+        return PricerError(f"The saved pricer in {directory} cannot be used: {what}. Retrain it with "
+                           f"`llmworks pricer train --model {name} --data ITEMS.jsonl --out {directory}`.")
+
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        module_name, _, class_name = meta["class"].rpartition(".")
+        name = str(meta.get("name") or "NAME")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # unreadable, not JSON, not the shape we write
+        raise damaged("pricer.json is damaged") from None
+    if not module_name.startswith(f"{__package__}."):  # only our own pricer classes: never import what a file names
+        raise damaged("pricer.json names a class that is not one of llmworks' pricers", name)
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError):
+        raise damaged("it was saved by a version with a pricer this one does not have", name) from None
+    if not (isinstance(cls, type) and issubclass(cls, Pricer)):
+        raise damaged("pricer.json names a class that is not one of llmworks' pricers", name)
     if hasattr(cls, "load_from"):  # pricers whose weights are not a pickle (LoRA adapters)
         return cls.load_from(directory, meta)
     import joblib
 
-    return joblib.load(directory / "pricer.joblib")
+    try:
+        pricer = joblib.load(directory / "pricer.joblib")
+    except PricerError:  # a pricer's own "retrain me" (an ensemble pickled before the median blend)
+        raise
+    except FileNotFoundError:
+        raise damaged("pricer.joblib is missing", name) from None
+    except Exception:  # truncated or garbage bytes fail in many ways (unpickling, zlib, index, EOF errors)
+        raise damaged("pricer.joblib is damaged or was written by incompatible library versions", name) from None
+    if not isinstance(pricer, cls):
+        raise damaged(f"pricer.joblib does not hold the {class_name} that pricer.json names", name)
+    return pricer
 
 
 # name → "module:Class" (modules imported on demand: `--help` and the UI stay fast)
