@@ -17,7 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LLMWORKS_", env_file=".env", extra="ignore")
 
     home: Path = Field(default=Path.home() / ".llmworks", description="data dir: call log, databases, indexes")
-    model: str = Field(default="local/smollm2", description="default model for every app")
+    model: str = Field(default="local/qwen2.5-1.5b", description="default model for every app (`llmworks models`)")
+    models_dir: Path | None = Field(default=None, description="where embedded models joined from their PyPI parts "
+                                    "live (default: home/models); point several homes at one copy")
     allow_private_urls: bool = Field(default=False, description="let the web fetcher reach localhost/private hosts")
     log_calls: bool = Field(default=True, description="record every model call in home/logs.db")
     timeout: float = Field(default=120.0, description="seconds before a remote model call gives up")
@@ -41,6 +43,10 @@ class Settings(BaseSettings):
     @property
     def logs_db(self) -> Path:
         return self.home / "logs.db"
+
+    @property
+    def models_path(self) -> Path:
+        return self.models_dir or self.home / "models"
 
     def path(self, *parts: str) -> Path:
         """A path under the data dir, its parent created."""

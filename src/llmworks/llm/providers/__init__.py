@@ -14,6 +14,11 @@ class Model(ABC):
     name: str = ""
     """Full `provider/model` name."""
     context_window: int | None = None
+    max_output: int | None = None
+    """Output cap applied when the caller sets no max_tokens (None: the provider's own default)."""
+    streams_cheaply: bool = False
+    """complete() may run as a stream at no extra cost (in-process models), so the client's repetition guard can
+    stop a looping reply mid-way instead of after it."""
 
     @abstractmethod
     def complete(self, request: Request) -> Completion: ...

