@@ -9,7 +9,7 @@ import typer
 
 from .repl import repl
 
-ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/smollm2)")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -88,38 +88,50 @@ def usage_line(r) -> str:
     """'[model: 36 in / 17 out tokens, $0.000000, 0.62 s, first token 0.05 s, 40.1 tok/s]' for one llm.Response."""
     speed = f", {r.tokens_per_s:.1f} tok/s" if r.tokens_per_s else ""
     ttft = f", first token {r.ttft_s:.2f} s" if r.ttft_s is not None else ""
+    # why a reply ended, when it was not the model's own choice: 'length' (the max_tokens cap), 'repetition' (the
+    # loop guard), 'cancelled'
+    end = f", ended by {r.finish_reason}" if r.finish_reason not in (None, "stop", "tool_calls") else ""
     return (f"[{r.model}: {r.usage.input_tokens:,} in / {r.usage.output_tokens:,} out tokens, "
-            f"{r.usage.cost_text(6)}, {r.duration_s:.2f} s{ttft}{speed}]")
+            f"{r.usage.cost_text(6)}, {r.duration_s:.2f} s{ttft}{speed}{end}]")
 
 
 def models(
     ready: Annotated[bool, typer.Option("--ready", help="only models usable now")] = False,
 ) -> None:
-    """List known models: provider, context window, price per million tokens, capabilities, readiness.
+    """List known models: context window, price per million tokens, capabilities, size and speed of the embedded
+    ones, and readiness (keys set, model packages installed, local servers answering now).
 
     \b
     Any other provider/model name works too (e.g. openrouter/meta-llama/llama-3.3-70b-instruct).
     Example:
       llmworks models --ready
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from rich.console import Console
     from rich.table import Table
 
     from ..llm import catalog
 
-    table = Table("model", "context", "$ per M tokens in/out", "can", "ready")
+    known = {info.provider.name for info in catalog.MODELS}
+    rows = catalog.MODELS + [catalog.ModelInfo(f"{p.name}/…") for p in catalog.servers() if p.name not in known]
+    with ThreadPoolExecutor(8) as pool:  # local servers are probed at once: ~0.5 s for the table, not per row
+        statuses = list(pool.map(catalog.readiness, rows))
+    table = Table("model", "context", "$/M tokens in/out", "can", "size", "speed", "ready")
     table.columns[0].no_wrap = True
-    for info in catalog.MODELS:
-        status = catalog.readiness(info)
-        if ready and status != "yes":
+    table.columns[-1].overflow = "fold"  # the URL tried is the point of a "no server" line: never cut it
+    for info, status in zip(rows, statuses):
+        if ready and not status.startswith("yes"):
             continue
         price = catalog.price_per_mtok(info.name)
         caps = " ".join(c for c, ok in (("tools", info.tools), ("json", info.schema), ("vision", info.vision)) if ok)
+        size = info.weights.size if info.weights else None
         table.add_row(
             info.name, f"{info.context_window:,}" if info.context_window else "?",
-            f"{price[0]:g} / {price[1]:g}" if price else "unknown", caps, status,
+            f"{price[0]:g} / {price[1]:g}" if price else "unknown", caps,
+            f"{size / 1e9:.2f} GB" if size else "", info.speed or "", status,
         )
-    Console(width=max(Console().width, 110)).print(table)
+    Console(width=max(Console().width, 140)).print(table)
 
 
 def logs(
@@ -177,11 +189,12 @@ def logs(
         return
     import datetime as dt
 
-    table = Table("id", "when", "model", "kind", "in", "out", "cost $", "seconds", "error")
+    table = Table("id", "when", "model", "kind", "in", "out", "cost $", "seconds", "ended", "error")
     for r in rows:
         when = dt.datetime.fromtimestamp(r["ts"]).strftime("%Y-%m-%d %H:%M:%S")
         cost = "?" if r["cost_usd"] is None else f"{r['cost_usd']:.6f}"
         cells = (str(r["id"]), when, r["model"], r["kind"], str(r["input_tokens"] or ""),
-                 str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", (r["error"] or "")[:60])
+                 str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", r.get("finish_reason") or "",
+                 (r["error"] or "")[:60])
         table.add_row(*(Text(one_line(c)) for c in cells))
     console.print(table)

@@ -4,6 +4,7 @@ cost and timing. Providers only translate requests; everything shared lives here
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -38,7 +39,8 @@ def get_model(model: str | Model | None = None) -> Model:
     if info.provider.name == "local":
         from .providers.embedded import EmbeddedModel
 
-        _models[name] = EmbeddedModel(info.name, info.context_window or 8192, threads=settings.threads)
+        _models[name] = EmbeddedModel(info.name, info.context_window or 8192, threads=settings.threads,
+                                      max_output=info.max_output)
         return _models[name]
     # remote clients are reused (connection pool) while their key, URL and settings stay the same
     fingerprint = (info.name, info.provider.url, info.provider.api_key(), settings.timeout, settings.max_retries)
@@ -61,16 +63,90 @@ def messages_of(prompt: Prompt, system: str | None = None) -> list[Message]:
     return messages
 
 
-def _check_window(model: Model, request: Request) -> None:
-    """Fail before the call when the prompt clearly cannot fit (estimates stay lenient; providers have the last word)."""
+class ReplyBudgetError(ContextWindowError):
+    """The prompt fits, but not with the reply the caller asked room for."""
+
+    def __init__(self, model: str, prompt: int, reply: int, window: int, *, estimated: bool = False):
+        self.tokens, self.window = prompt + reply, window
+        about = "about " if estimated else ""
+        LLMError.__init__(
+            self, f"{model}: the prompt ({about}{prompt:,} tokens) plus max_tokens={reply:,} do not fit its context "
+            f"window of {window:,}.", "Lower max_tokens, shorten the input, or pick a model with a larger window "
+            "(llmworks models).")
+
+
+def _budget(model: Model, request: Request) -> Request:
+    """The request with its output cap settled, or a ContextWindowError before any model time is spent.
+
+    prompt + max_tokens must fit the window. A caller's max_tokens is checked as given; without one, the model's
+    default cap (embedded models) is used, trimmed to the room the prompt leaves. Token counts of most models are
+    estimates here, so those checks stay lenient (x1.25) and the provider has the last word."""
     if not model.context_window:
-        return
+        if request.max_tokens is None and model.max_output:
+            return dataclasses.replace(request, max_tokens=model.max_output)
+        return request
     text = "\n".join(str(m.get("content") or "") for m in request.messages)
-    tokens = model.count_tokens(text) + len(request.messages) * 4
-    budget = model.context_window - (request.max_tokens or 0)
+    prompt = model.count_tokens(text) + len(request.messages) * 4
     exact = model.counts_exactly
-    if tokens > (budget if exact else budget * 1.25):
-        raise ContextWindowError(model.name, tokens, model.context_window, estimated=not exact)
+    slack = 1.0 if exact else 1.25
+    window = model.context_window
+    if prompt > window * slack:
+        raise ContextWindowError(model.name, prompt, window, estimated=not exact)
+    if request.max_tokens is not None:
+        if prompt + request.max_tokens > window * slack:
+            raise ReplyBudgetError(model.name, prompt, request.max_tokens, window, estimated=not exact)
+        return request
+    if model.max_output:
+        return dataclasses.replace(request, max_tokens=max(16, min(model.max_output, window - prompt)))
+    return request
+
+
+LOOP_SPAN = 400
+"""Characters of exact repetition that count as a loop: ~100 tokens, a few seconds of a small model."""
+LOOP_PERIOD = 600
+"""Longest repeating unit looked for (a paragraph): its third copy ends the reply."""
+
+
+def looping(text: str, span: int = LOOP_SPAN, max_period: int = LOOP_PERIOD) -> bool:
+    """Whether the text ends in one unit repeated back to back: the last max(span, 3 x unit) characters have a period
+    of at most `max_period`. Legitimate text rarely does this (a 12-row identical table, 400 '-'); a small model stuck
+    in a loop always does, and would go on to its cap."""
+    n = len(text)
+    for p in range(1, max_period + 1):
+        need = max(span, 3 * p)
+        if need > n:
+            return False
+        # cheap filter first: the last 16 characters equal the 16 one period earlier
+        if text[n - 16:] == text[n - 16 - p:n - p] and text[n - need + p:] == text[n - need:n - p]:
+            return True
+    return False
+
+
+def _guarded(model: Model, request: Request) -> Iterator[str | Completion]:
+    """The model's stream, stopped when the reply loops: the generator is closed (so the provider stops generating)
+    and a Completion with finish_reason="repetition" ends it, its usage counted from what was spent."""
+    items = model.stream(request)
+    parts: list[str] = []
+    text = ""
+    try:
+        for item in items:
+            if isinstance(item, Completion):
+                yield item
+                return
+            if item:
+                parts.append(item)
+                text += item
+                yield item
+                if looping(text):
+                    break
+        else:
+            return
+    finally:
+        items.close()
+    prompt = "\n".join(str(m.get("content") or "") for m in request.messages)
+    # a delta is one token for in-process models and about one for streaming APIs
+    yield Completion(text=text, input_tokens=model.count_tokens(prompt), output_tokens=len(parts),
+                     finish_reason="repetition")
 
 
 def _response(model: Model, completion: Completion, started: float, ttft: float | None) -> Response:
@@ -107,6 +183,7 @@ def _log(kind: str, model: Model, request: Request, response: Response | None, e
             duration_s=response.duration_s if response else time.perf_counter() - started,
             ttft_s=response.ttft_s if response else None,
             error=f"{type(error).__name__}: {error}" if error else None,
+            finish_reason=response.finish_reason if response else None,
         )
     except Exception:  # a broken log never breaks the call it records
         pass
@@ -114,14 +191,26 @@ def _log(kind: str, model: Model, request: Request, response: Response | None, e
 
 def _call(model: Model, request: Request, kind: str) -> Response:
     started = time.perf_counter()
+    ttft = None
     try:
-        _check_window(model, request)
-        completion = model.complete(request)
+        request = _budget(model, request)
+        free_text = request.schema is None and (not request.tools or request.tool_choice == "none")
+        if free_text and model.streams_cheaply:  # run as a stream so a loop is stopped, not waited out
+            completion = None
+            for item in _guarded(model, request):
+                if isinstance(item, Completion):
+                    completion = item
+                elif ttft is None:
+                    ttft = time.perf_counter() - started
+            completion = completion or Completion()
+        else:
+            completion = model.complete(request)
     except BaseException as e:
         _log(kind, model, request, None, e, started)
         raise
-    response = _response(model, completion, started, None)
-    response.ttft_s = response.duration_s
+    response = _response(model, completion, started, ttft)
+    if response.ttft_s is None:
+        response.ttft_s = response.duration_s
     _log(kind, model, request, response, None, started)
     return response
 
@@ -147,8 +236,8 @@ class Stream:
         completion = None
         parts: list[str] = []
         try:
-            _check_window(self.model, self.request)
-            for item in self.model.stream(self.request):
+            self.request = _budget(self.model, self.request)
+            for item in _guarded(self.model, self.request):
                 if isinstance(item, Completion):
                     completion = item
                 elif item:

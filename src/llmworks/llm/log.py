@@ -38,6 +38,11 @@ def m001_calls(db: sqlite3.Connection) -> None:
     db.execute("create index calls_ts on calls(ts)")
 
 
+@migration
+def m002_finish_reason(db: sqlite3.Connection) -> None:
+    db.execute("alter table calls add column finish_reason text")  # 'stop', 'length', 'repetition', …
+
+
 _migrated: set[Path] = set()
 """Logs already brought up to date by this process: every model call opens the log, so check only once."""
 
@@ -116,7 +121,7 @@ def redact(text: str, secrets: set[str] | None = None) -> str:
 
 def record(path: Path, *, model: str, kind: str, messages: list, response: str | None, input_tokens: int | None,
            output_tokens: int | None, cost_usd: float | None, duration_s: float, ttft_s: float | None,
-           error: str | None) -> None:
+           error: str | None, finish_reason: str | None = None) -> None:
     secrets = secret_values()  # every text column is redacted: a provider may echo the key anywhere
 
     def clean(text: str | None) -> str | None:
@@ -127,9 +132,10 @@ def record(path: Path, *, model: str, kind: str, messages: list, response: str |
         with db:
             db.execute(
                 "insert into calls (ts, model, kind, messages, response, input_tokens, output_tokens, cost_usd,"
-                " duration_s, ttft_s, error) values (?,?,?,?,?,?,?,?,?,?,?)",
+                " duration_s, ttft_s, error, finish_reason) values (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (time.time(), clean(model), clean(kind), clean(json.dumps(messages, ensure_ascii=False, default=str)),
-                 clean(response), input_tokens, output_tokens, cost_usd, duration_s, ttft_s, clean(error)),
+                 clean(response), input_tokens, output_tokens, cost_usd, duration_s, ttft_s, clean(error),
+                 finish_reason),
             )
     finally:
         db.close()
