@@ -69,7 +69,7 @@ _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|AIza[0-9A-Za-z_\-]{20,}|gsk_[A-Za-
 """Key shapes of the big providers, caught even when the key is not one of ours (pasted into a prompt)."""
 _CREDENTIAL = re.compile(
     r"(?i)(\b(?:bearer|basic)\s+"  # Authorization: Bearer <token> / Basic <base64>
-    r"|\b(?:api[_-]?key|x-api-key|access[_-]?token|secret|password)[\"']?\s*[:=]\s*[\"']?"  # api_key=..."
+    r"|\b(?:api[_-]?key|x-api-key|access[_-]?token|secret|password)[\"']?\s*[:=]\s*[\"']?"  # api_key=..., "secret": ...
     r"|[?&]key=)"  # ?key=... (Gemini's URL form)
     r"[A-Za-z0-9._~+/=\-]{8,}"
 )
