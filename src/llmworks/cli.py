@@ -52,21 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except SystemExit as e:
+        if isinstance(e.code, str):  # sys.exit("message")
+            _error(e.code)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except typer.Exit as e:
         return e.exit_code
     except typer.TyperException as e:  # usage errors (typer's own click): usage, one "Error:" line, exit code 2
-        show = getattr(e, "show", None)
-        show() if show else typer.secho(f"Error: {e.format_message()}", fg="red", err=True)
+        if hasattr(e, "show"):
+            e.show()
+        else:
+            typer.secho(f"Error: {e.format_message()}", fg="red", err=True)
         return e.exit_code
-    except BrokenPipeError:  # `llmworks … | head` closed the pipe: not a failure of ours
-        sys.stderr = None  # Python's own flush at exit would complain about the closed pipe
-        return 0
     except Exception as e:
         known = explain(e)
         if known is None and _raise_unexpected():
             raise
-        _error(str(known) if known else f"unexpected failure: {e or 'no details'} "
+        _error(str(known) if known else f"unexpected failure: {str(e) or 'no details'} "
                "(set LLMWORKS_RAISE_ERRORS=1 for the traceback)")
         return 1
     return 0

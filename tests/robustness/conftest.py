@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,16 +93,28 @@ def _snapshot(folder: Path) -> dict[str, str]:
             continue
         data = path.read_bytes()
         if data.startswith(b"SQLite format 3\x00"):
-            try:
-                db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-                try:
-                    data = "\n".join(db.iterdump()).encode()
-                finally:
-                    db.close()
-            except sqlite3.DatabaseError:  # damaged: its bytes are what must not change
-                pass
+            data = _dump(path) or data  # damaged: its bytes are what must not change
         state[name] = hashlib.sha256(data).hexdigest()
     return state
+
+
+def _dump(path: Path) -> bytes | None:
+    """The database's SQL dump, read from a copy (with its -wal): looking must not create side files in a folder
+    the test has made read-only, nor checkpoint anything."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        try:
+            db = sqlite3.connect(copy)
+            try:
+                return "\n".join(db.iterdump()).encode()
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return None
 
 
 @pytest.fixture

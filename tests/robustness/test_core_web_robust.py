@@ -29,7 +29,7 @@ def test_latin1_stdin_is_decoded_with_a_warning_before_anything_else(cli, clean_
 @pytest.mark.slow
 def test_latin1_stdin_reaches_the_embedded_model(cli):
     """The reported failure ('str is not valid UTF-8: surrogates not allowed') happened inside the model call."""
-    result = cli("chat", "-n", "2", stdin=LATIN1)
+    result = cli("chat", "-m", "local/smollm2", "-n", "2", stdin=LATIN1)
     assert result.code == 0, result.err
     assert "not UTF-8" in result.err and "Traceback" not in result.err
     assert result.out.strip()

@@ -96,8 +96,9 @@ class Toolbox:
 
     def begin_turn(self, user_message: str, earlier_user_messages: list[str] | tuple[str, ...] = ()) -> None:
         """Start a turn: remember what the user said now and before; forget the last turn's outcomes."""
-        self.user_text = user_message
-        self.earlier_user_text = "\n".join(earlier_user_messages)
+        # cleaned like the arguments are, so a name with control characters still matches what the user typed
+        self.user_text = one_line(user_message)
+        self.earlier_user_text = "\n".join(one_line(m) for m in earlier_user_messages)
         self.outcomes = []
         self._booked_this_turn = {}
 
