@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 import pytest
 from pydantic import BaseModel, Field
 
 from llmworks import llm
+from llmworks.llm.providers import embedded
+from llmworks.llm.providers.embedded import ANSWER, EmbeddedModel
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_network")]
 MODEL = "local/smollm2"
@@ -30,14 +33,39 @@ def test_stream_gives_several_deltas_that_make_the_whole_text():
     assert 0 < s.response.ttft_s < s.response.duration_s and s.response.tokens_per_s > 0
 
 
+class RecordingModel(EmbeddedModel):
+    """The real embedded model (same llama.cpp engine), keeping every payload handed to llama.cpp: what the model
+    was actually shown, after the provider rewrote tool turns for it."""
+
+    def __init__(self, context_window: int = 8192):
+        super().__init__(MODEL, context_window)
+        self.payloads: list[dict] = []
+
+    def _run(self, payload, callback=None):
+        self.payloads.append(payload)
+        return super()._run(payload, callback)
+
+
 def test_stopping_a_stream_early_stops_generation():
-    s = llm.stream("Tell me a long story about dragons.", model=MODEL, max_tokens=400)
+    prompt = "Tell me a long story about dragons."
+    # the yardstick, on this machine and its current load: how long 40 tokens of this story take to generate
+    reference = llm.chat(prompt, model=MODEL, temperature=0, max_tokens=40)
+    assert reference.usage.output_tokens == 40  # the story runs on: a 400-token stream would not end by itself
+    s = llm.stream(prompt, model=MODEL, temperature=0, max_tokens=400)
     for i, _ in enumerate(s):
+        if i == 0:
+            [worker] = list(embedded._streams)
         if i == 3:
             break
-    # the model is free again at once: a new call is not queued behind 400 tokens
-    r = llm.chat("Hi", model=MODEL, max_tokens=5)
-    assert r.usage.output_tokens <= 5
+    stopped = time.perf_counter()
+    worker.join(timeout=max(30.0, 20 * reference.duration_s))
+    stop_s = time.perf_counter() - stopped
+    # generation ended within less than the time of 40 tokens; had it gone on, ~396 more tokens would have come
+    assert not worker.is_alive() and stop_s < reference.duration_s, (stop_s, reference.duration_s)
+    _, lock = EmbeddedModel(MODEL)._engine
+    assert lock.acquire(blocking=False), "the engine is still busy after the stream was stopped"
+    lock.release()
+    assert embedded._streams == {}
 
 
 class Quote(BaseModel):
@@ -73,5 +101,43 @@ def test_forced_tool_call_has_valid_arguments():
 
 
 def test_too_long_prompt_is_a_clear_error():
-    with pytest.raises(llm.ContextWindowError, match="context window is 8,192"):
-        llm.chat("word " * 12000, model=MODEL)
+    with pytest.raises(llm.ContextWindowError, match="about [0-9,]+ tokens, but its context window is 8,192"):
+        llm.chat("word " * 12000, model=MODEL)  # refused by the client's estimate, before the model runs
+
+
+@pytest.mark.parametrize("call", [llm.chat, lambda *a, **k: list(llm.stream(*a, **k))], ids=["chat", "stream"])
+def test_llama_cpp_context_error_becomes_context_window_error(call):
+    """A prompt the client's estimate lets through (4 characters a token) but llama.cpp cannot fit: digits are a
+    token each. llama.cpp's exceed_context_size_error must come back as ContextWindowError with its exact count."""
+    model = EmbeddedModel(MODEL, context_window=256)
+    digits = " ".join(str(i % 10) for i in range(300))
+    assert model.count_tokens(digits) < 256  # so the client's own check does not fire
+    with pytest.raises(llm.ContextWindowError, match=r"local/smollm2: [0-9,]+ tokens, but its context window is 256\.") \
+            as error:
+        call(digits, model=model)
+    assert error.value.tokens > 256 and error.value.window == 256
+
+
+def test_auto_tool_choice_can_answer_directly():
+    model = RecordingModel()
+    run = llm.run_tools("Hi there!", tools=[get_ticket_price], model=model, tool_choice="auto", max_steps=1,
+                        max_tokens=30)
+    assert run.steps == [] and run.stopped_by == "answer" and run.text.strip()
+    pick, answer = model.payloads
+    assert pick["response_format"]["json_schema"]["schema"]["properties"]["action"]["enum"] == \
+        ["get_ticket_price", ANSWER]
+    assert "response_format" not in answer  # the answer is free text, not another constrained step
+    assert answer["messages"][-1] == {"role": "user", "content": "Hi there!"}
+
+
+def test_the_tool_result_reaches_the_model():
+    model = RecordingModel()
+    run = llm.run_tools("How much is a flight to Paris?", tools=[get_ticket_price], model=model,
+                        tool_choice="get_ticket_price", max_steps=2, max_tokens=40)
+    assert [(s.name, s.result) for s in run.steps] == \
+        [("get_ticket_price", '{"destination_city": "Paris", "price": 899}')]
+    # every request after the call showed the model the result, as a fact appended to the user's message
+    later = model.payloads[1:]
+    assert later and all('returned: {"destination_city": "Paris", "price": 899}' in p["messages"][0]["content"]
+                         for p in later)
+    assert "response_format" not in later[-1] and run.text == run.messages[-1]["content"]
