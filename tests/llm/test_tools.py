@@ -8,8 +8,9 @@ import pytest
 from pydantic import Field
 
 from llmworks import llm
-from llmworks.llm.testing import ScriptedModel, call
+from llmworks.llm.testing import FunctionModel, ScriptedModel, call
 from llmworks.llm.tools import Tool
+from llmworks.llm.types import ToolCall
 
 PRICES = {"paris": 899, "tokyo": 1420}
 booked: list[str] = []
@@ -77,6 +78,46 @@ def test_tool_error_and_bad_arguments_reach_the_model():
     assert booked == []  # nothing ran with invalid arguments
     assert model.requests[1].messages[-1]["content"] == "Error: no flights to Atlantis"
     assert run.text == "Sorry, I can't."
+
+
+def test_malformed_arguments_come_back_as_errors_and_the_loop_goes_on():
+    """Invalid JSON, missing and extra fields, wrong types: each is an error step the model is shown, nothing runs,
+    and the loop carries on to the model's corrected call."""
+    model = ScriptedModel([ToolCall("book", {}, raw_arguments='{"city": "Par'),  # cut off mid-JSON
+                           call("book", seats=2),                                  # no city
+                           call("book", city=["Paris"], cabin="first"),            # wrong type, not in the enum
+                           call("book", city="Paris", when="tomorrow"),            # a field the tool has not got
+                           call("book", city="Paris", seats=2),
+                           "Booked 2 seats to Paris."])
+    run = llm.run_tools("Book 2 seats to Paris", tools=[book], model=model, max_steps=6)
+    errors = [s.error for s in run.steps]
+    assert errors[0] == """arguments for book were not a JSON object: '{"city": "Par'"""
+    assert errors[1] == "invalid arguments for book: city: Field required"
+    assert errors[2].startswith("invalid arguments for book: city: Input should be a valid string; cabin: ")
+    assert errors[3] == "invalid arguments for book: when: Extra inputs are not permitted"
+    assert errors[4] is None and run.steps[4].result == "booked 2 economy to Paris"
+    assert booked == ["Paris"]  # only the valid call ran
+    # each error was the tool message of the next request, answering its own call
+    for n in range(4):
+        sent = model.requests[n + 1].messages
+        assert sent[-1] == {"role": "tool", "tool_call_id": sent[-2]["tool_calls"][0]["id"], "name": "book",
+                            "content": f"Error: {errors[n]}"}
+    assert run.stopped_by == "answer" and run.text == "Booked 2 seats to Paris."
+
+
+def test_a_model_can_correct_itself_from_the_error_it_is_shown():
+    def brain(request):
+        last = request.messages[-1]
+        if last["role"] == "user":
+            return call("get_ticket_price", city="Paris")  # the wrong argument name
+        if last["content"].startswith("Error:") and "destination_city: Field required" in last["content"]:
+            return call("get_ticket_price", destination_city="Paris")
+        return f"It costs {last['content']}"
+
+    model = FunctionModel(brain)
+    run = llm.run_tools("Price to Paris?", tools=[get_ticket_price], model=model)
+    assert [s.ok for s in run.steps] == [False, True]
+    assert run.text == 'It costs {"city": "Paris", "price": 899}'
 
 
 def test_max_steps_guard_forces_an_answer_without_tools():
