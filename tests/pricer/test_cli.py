@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
 from llmworks.cli import main
 
@@ -86,3 +87,49 @@ def test_ui_builds_with_the_pricer_tab():
             tab()
     labels = {getattr(c, "label", None) for c in demo.blocks.values()}
     assert {"Product description", "Saved pricer"} <= labels
+
+
+@pytest.mark.parametrize("price", [-3, 0, "NaN", "Infinity", "1e999", None, True])
+def test_impossible_prices_are_refused_with_file_and_line(items_file, capsys, price):
+    lines = items_file.read_text().splitlines()
+    lines[4] = json.dumps({**json.loads(lines[4]), "price": price})
+    items_file.write_text("\n".join(lines) + "\n")
+    assert main(["pricer", "eval", "--model", "constant", "--data", str(items_file), "--n", "5", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"{items_file}:5: " in err and "above 0" in err
+    assert "ValueError" not in err and "math domain" not in err
+
+
+def test_load_errors_carry_path_and_line(tmp_path):
+    from llmworks.apps.pricer import PricerError
+    from llmworks.apps.pricer.items import load_items
+    from llmworks.errors import DataError
+
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"price": 5, "text": "ok"}\n' + "caf\u00e9".encode("latin-1") + b"\n")
+    with pytest.raises(PricerError) as info:  # still a PricerError (and an LLMError) for existing callers
+        load_items(path)
+    assert isinstance(info.value, DataError) and (info.value.path, info.value.line) == (path, 2)
+    assert "not UTF-8" in str(info.value)
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"price": 5, "text": "ok"}\n')  # a BOM from a Windows editor is fine
+    assert load_items(path)[0].price == 5
+
+
+def test_evaluate_refuses_impossible_truths_and_scores_only_finite_guesses():
+    from llmworks.apps.pricer import Item, PricerError, evaluate
+
+    class Fixed:
+        name = "fixed"
+
+        def predict(self, items):
+            return [float("nan"), float("inf"), -5.0]
+
+    good = [Item("a", 10.0, "a"), Item("b", 20.0, "b"), Item("c", 30.0, "c")]
+    report = evaluate(Fixed(), good)
+    assert report.missing == 2 and report.rows[2].scored_guess == 0.0
+    json.dumps(report.summary(), allow_nan=False)  # what --json prints: never NaN
+    for bad in (float("nan"), -1.0, 0.0, float("inf")):
+        with pytest.raises(PricerError, match="above 0"):
+            evaluate(Fixed(), [*good[:2], Item("c", bad, "c")])
+    with pytest.raises(PricerError, match="No items"):
+        evaluate(Fixed(), [])
