@@ -6,6 +6,7 @@ off-topic questions that must not call a tool.
     .venv/bin/python benchmarks/airline_tools.py --no-router     # the model layer's own tool choice, for comparison
     .venv/bin/python benchmarks/airline_tools.py -m openai/gpt-4.1-mini
     .venv/bin/python benchmarks/airline_tools.py --threads 1     # on a busy machine: see --help
+    .venv/bin/python benchmarks/airline_tools.py --limit 10      # the first 10 requests, still balanced
     # two halves in parallel, then one summary:
     benchmarks/airline_tools.py --shard 1/2 --rows a.jsonl & benchmarks/airline_tools.py --shard 2/2 --rows b.jsonl
     benchmarks/airline_tools.py --merge a.jsonl b.jsonl
@@ -181,6 +182,51 @@ def summarize(rows: list[dict], model: str) -> None:
           f"median {statistics.median(r['seconds'] for r in rows):.1f}")
 
 
+def seeded_db(path=None):
+    """A FlightAI database whose confirmation codes are the same every run (how a code tokenizes changes what
+    is copied); `path` None means the data dir's default."""
+    import random
+
+    from llmworks.apps.airline import AirlineDB
+    from llmworks.apps.airline import db as dbmod
+
+    draw = random.Random(4)
+    dbmod.new_code = lambda: "".join(draw.choice(dbmod.CODE_ALPHABET) for _ in range(dbmod.CODE_LENGTH))
+    return AirlineDB(path)
+
+
+def run_requests(model: str, db, *, limit: int | None = None, shard: str = "1/1", full: bool = False,
+                 route: bool = True, on_row=None) -> list[dict]:
+    """Score the first `limit` requests of the shard (balanced: they are interleaved by category), one row each;
+    `on_row(i, row)` is called after each."""
+    from llmworks.apps.airline import Assistant
+
+    todo = cases(db)
+    k, n = (int(x) for x in shard.split("/"))
+    todo = todo[k - 1 :: n][:limit]
+    rows = []
+    for i, case in enumerate(todo, 1):
+        bot = Assistant(model, db=db, today=lambda: TODAY)
+        started = time.perf_counter()
+        row = dict(case)
+        if full:
+            turn = bot.ask(case["text"])
+            first = turn.steps[0] if turn.steps else None
+            tool, args = (first.name, first.arguments) if first else (None, {})
+            effect = any(s.ok for s in turn.steps)
+            row["replaced"] = turn.replaced is not None
+        else:
+            tool, args, effect = decide(bot, case["text"], route=route)
+        tool_ok = tool == case["tool"]
+        args_ok = tool_ok and all(same(key, args.get(key), want) for key, want in case["args"].items())
+        row.update(called=tool, called_args=args, tool_ok=tool_ok, args_ok=args_ok, effect=effect,
+                   seconds=time.perf_counter() - started)
+        rows.append(row)
+        if on_row:
+            on_row(i, row)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-m", "--model", default="local/smollm2")
@@ -190,6 +236,7 @@ def main() -> int:
                         help="decisions only, embedded model: skip the app's router and let the model layer's own "
                              "tool choice (tool_choice='auto') pick, for comparison")
     parser.add_argument("--shard", default="1/1", help="K/N: run every N-th request from the K-th (parallel runs)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N requests (still balanced)")
     parser.add_argument("--rows", help="also write one JSON line per request here (for --merge)")
     parser.add_argument("--merge", nargs="+", help="summarize rows written by earlier --rows runs and exit")
     parser.add_argument("--threads", type=int, default=0,
@@ -206,47 +253,24 @@ def main() -> int:
         return 0
 
     os.environ["LLMWORKS_HOME"] = tempfile.mkdtemp(prefix="airline-bench-")  # never touch the user's database
-    from llmworks.apps.airline import AirlineDB, Assistant
-
-    import random
-
-    from llmworks.apps.airline import db as dbmod
-
-    draw = random.Random(4)  # the same confirmation codes every run: how a code tokenizes changes what is copied
-    dbmod.new_code = lambda: "".join(draw.choice(dbmod.CODE_ALPHABET) for _ in range(dbmod.CODE_LENGTH))
-    db = AirlineDB()
-    todo = cases(db)
-    k, n = (int(x) for x in opts.shard.split("/"))
-    todo = todo[k - 1 :: n]
+    db = seeded_db()
     before = len(db.bookings())
     mode = "whole turns" if opts.full else "tool decisions only" + (", no router" if opts.no_router else "")
-    print(f"{len(todo)} requests on {opts.model} ({mode}, shard {opts.shard})", flush=True)
-    rows = []
+    print(f"requests on {opts.model} ({mode}, shard {opts.shard}, limit {opts.limit or 'none'})", flush=True)
     sink = open(opts.rows, "a", encoding="utf-8") if opts.rows else None
-    for i, case in enumerate(todo, 1):
-        bot = Assistant(opts.model, db=db, today=lambda: TODAY)
-        started = time.perf_counter()
-        row = dict(case)
-        if opts.full:
-            turn = bot.ask(case["text"])
-            first = turn.steps[0] if turn.steps else None
-            tool, args, effect = (first.name, first.arguments, first.ok) if first else (None, {}, False)
-            effect = any(s.ok for s in turn.steps)
-            row["replaced"] = turn.replaced is not None
-        else:
-            tool, args, effect = decide(bot, case["text"], route=not opts.no_router)
-        tool_ok = tool == case["tool"]
-        args_ok = tool_ok and all(same(key, args.get(key), want) for key, want in case["args"].items())
-        row.update(called=tool, called_args=args, tool_ok=tool_ok, args_ok=args_ok, effect=effect,
-                   seconds=time.perf_counter() - started)
-        rows.append(row)
+
+    def show(i: int, row: dict) -> None:
         if sink:
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
             sink.flush()
+        tool, args = row["called"], row["called_args"]
         called = f"{tool}({args})" if tool else "no tool"
-        mark = "ok  " if args_ok else ("TOOL" if tool_ok else "MISS")
-        print(f"[{i:2d}] {mark} {case['kind']:9s} {row['seconds']:5.1f}s  {case['text'][:60]!r} -> {called}",
+        mark = "ok  " if row["args_ok"] else ("TOOL" if row["tool_ok"] else "MISS")
+        print(f"[{i:2d}] {mark} {row['kind']:9s} {row['seconds']:5.1f}s  {row['text'][:60]!r} -> {called}",
               flush=True)
+
+    rows = run_requests(opts.model, db, limit=opts.limit, shard=opts.shard, full=opts.full,
+                        route=not opts.no_router, on_row=show)
     summarize(rows, opts.model)
     if opts.full:
         made = len(db.bookings()) - before

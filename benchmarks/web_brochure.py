@@ -20,6 +20,7 @@ import re
 import statistics
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -88,6 +89,44 @@ def serve(site: dict[str, bytes]) -> tuple[str, ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
+@dataclass
+class BrochureRun:
+    done: object
+    """The brochure's `Done` event: text, response, chosen links, pages read."""
+    seconds: float
+    facts: list[str]
+    relevant: int
+    """Chosen links that point at about/careers/culture/product pages."""
+    bad: list[str]
+    """Chosen links that are excluded (legal, login, mail) or not on the landing page: must be empty."""
+
+
+def run_brochure(base: str, model: str, *, max_tokens: int = 400) -> BrochureRun:
+    """The Insurellm brochure from the site served at `base`, at temperature 0, and the facts it names."""
+    from llmworks.apps.brochure import Done, create_brochure
+
+    start = time.perf_counter()
+    events = list(create_brochure("Insurellm", base + "/", model=model, temperature=0.0, max_tokens=max_tokens))
+    done = events[-1]
+    assert isinstance(done, Done)
+    on_page = {link.url for link in done.pages[0].links}
+    relevant = sum(bool(RELEVANT.search(c.url)) for c in done.links)
+    bad = [c.url for c in done.links if c.url not in on_page or re.search(r"terms|privacy|login|mailto", c.url)]
+    return BrochureRun(done, time.perf_counter() - start, facts_in(done.text), relevant, bad)
+
+
+def run_summary(base: str, path: str, model: str, *, max_tokens: int = 200):
+    """(summary text, its llm.Response, facts it names, facts the page holds) for the page at base + path."""
+    from llmworks import web
+    from llmworks.apps.summarize import summarize_page
+
+    page = web.fetch(base + path)
+    stream = summarize_page(page, model=model, temperature=0.0, max_tokens=max_tokens)
+    text = "".join(stream)
+    on_page = facts_in(page.text)
+    return text, stream.response, [f for f in facts_in(text) if f in on_page], on_page
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(Path(__file__).parents[1] / "../shared/data/insurellm/knowledge-base"))
@@ -99,8 +138,6 @@ def main() -> None:
         raise SystemExit(f"no Insurellm knowledge base at {kb}; pass --data")
     os.environ["LLMWORKS_ALLOW_PRIVATE_URLS"] = "1"  # the site is served on localhost
     from llmworks import web
-    from llmworks.apps.brochure import Done, create_brochure
-    from llmworks.apps.summarize import summarize_page
 
     site = build_site(kb)
     base, server = serve(site)
@@ -114,29 +151,18 @@ def main() -> None:
         times.append((time.perf_counter() - start) * 1000)
     print(f"fetch+extract: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms over {len(times)} pages")
 
-    start = time.perf_counter()
-    events = list(create_brochure("Insurellm", base + "/", model=args.model, temperature=0.0,
-                                  max_tokens=args.max_tokens))
-    total = time.perf_counter() - start
-    done = events[-1]
-    assert isinstance(done, Done)
-    on_page = {link.url for link in done.pages[0].links}
-    relevant = sum(bool(RELEVANT.search(c.url)) for c in done.links)
-    bad = [c.url for c in done.links if c.url not in on_page or re.search(r"terms|privacy|login|mailto", c.url)]
-    print(f"link choice: {len(done.links)} chosen, {relevant} relevant, {len(bad)} excluded/off-page "
+    run = run_brochure(base, args.model, max_tokens=args.max_tokens)
+    done = run.done
+    print(f"link choice: {len(done.links)} chosen, {run.relevant} relevant, {len(run.bad)} excluded/off-page "
           f"({', '.join(c.url.removeprefix(base) for c in done.links)})")
     r = done.response
-    facts = facts_in(done.text)
-    print(f"brochure: {total:.1f} s in all; writing {r.duration_s:.1f} s, {r.usage.input_tokens} in / "
+    print(f"brochure: {run.seconds:.1f} s in all; writing {r.duration_s:.1f} s, {r.usage.input_tokens} in / "
           f"{r.usage.output_tokens} out tokens, {r.tokens_per_s or 0:.1f} tok/s; names Insurellm: "
-          f"{'Insurellm' in done.text}; facts {len(facts)}/{len(FACTS)}: {', '.join(facts)}")
+          f"{'Insurellm' in done.text}; facts {len(run.facts)}/{len(FACTS)}: {', '.join(run.facts)}")
 
-    about = web.fetch(base + "/about")
-    stream = summarize_page(about, model=args.model, temperature=0.0, max_tokens=200)
-    text = "".join(stream)
-    facts = facts_in(text)
-    print(f"summary of /about: {stream.response.duration_s:.1f} s, {stream.response.usage.output_tokens} tokens; "
-          f"facts {len(facts)}/{len(FACTS)}: {', '.join(facts)}")
+    _, response, facts, on_page = run_summary(base, "/about", args.model)
+    print(f"summary of /about: {response.duration_s:.1f} s, {response.usage.output_tokens} tokens; "
+          f"facts {len(facts)}/{len(on_page)}: {', '.join(facts)}")
     server.shutdown()
 
 
