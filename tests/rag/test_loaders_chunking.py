@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llmworks.apps.rag.chunking import chunk_document
-from llmworks.apps.rag.loaders import Document, find_files, load_file
+from llmworks.apps.rag.loaders import Document, UnreadableFile, find_files, load_file
 from llmworks.llm.errors import LLMError
 
 
@@ -50,11 +50,47 @@ def test_pdf_text_and_title(tmp_path, minimal_pdf):
     assert "Claims fell 8 percent in Q3" in doc.text
 
 
-def test_broken_pdf_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("content", [b"%PDF-1.4 this is not really a pdf", b"", b"%PDF-1.7\n1 0 obj\n<< /Type"])
+def test_broken_pdf_is_a_clear_error(tmp_path, content):
     path = tmp_path / "bad.pdf"
-    path.write_bytes(b"%PDF-1.4 this is not really a pdf")
-    with pytest.raises(LLMError, match="Cannot read PDF"):
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match="Cannot read PDF bad.pdf"):
         load_file(path, tmp_path)
+
+
+def test_binary_renamed_as_text_is_refused_but_latin1_and_utf16_text_are_read(tmp_path):
+    import random
+
+    noise = random.Random(0).randbytes(20_000)
+    (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + noise)
+    with pytest.raises(UnreadableFile, match="image.md looks binary .*NUL bytes"):
+        load_file(tmp_path / "image.md", tmp_path)
+    (tmp_path / "noise.txt").write_bytes(noise.replace(b"\x00", b"\x01"))  # no NUL: judged by its control bytes
+    with pytest.raises(UnreadableFile, match="noise.txt looks binary .*control bytes"):
+        load_file(tmp_path / "noise.txt", tmp_path)
+    (tmp_path / "page.html").write_bytes(b"<html>" + noise)
+    with pytest.raises(UnreadableFile, match="page.html looks binary"):
+        load_file(tmp_path / "page.html", tmp_path)
+
+    (tmp_path / "cyrillic.txt").write_bytes("Привет, это текст в кодировке cp1251. " .encode("cp1251") * 20)
+    with pytest.raises(UnreadableFile, match="cyrillic.txt is not UTF-8 text .*iconv"):
+        load_file(tmp_path / "cyrillic.txt", tmp_path)
+
+    french = ("# Notes\n\nThe team met in Geneva to plan the next release of the claims portal. Le déjeuner était "
+              "long, but the plan is clear: ship the new forms in March and retire the old ones by June.\n")
+    (tmp_path / "latin1.md").write_bytes(french.encode("latin-1"))  # wrong encoding, but mostly readable: kept
+    assert "d\ufffdjeuner" in load_file(tmp_path / "latin1.md", tmp_path).text
+    (tmp_path / "utf16.txt").write_bytes(french.encode("utf-16"))
+    assert load_file(tmp_path / "utf16.txt", tmp_path).text == french
+
+
+def test_file_without_text_is_refused(tmp_path, minimal_pdf):
+    (tmp_path / "blank.md").write_text("  \n\n ")
+    with pytest.raises(UnreadableFile, match="blank.md has no text"):
+        load_file(tmp_path / "blank.md", tmp_path)
+    (tmp_path / "scan.pdf").write_bytes(minimal_pdf(""))
+    with pytest.raises(UnreadableFile, match="scan.pdf has no text .*OCR"):
+        load_file(tmp_path / "scan.pdf", tmp_path)
 
 
 def _doc(text: str, title: str = "Guide", doc_type: str = "manuals") -> Document:
@@ -93,12 +129,16 @@ def test_long_section_split_within_size_with_overlap():
     assert all(len(c.text) <= 300 + header for c in chunks)
     joined = " ".join(c.text for c in chunks)
     assert all(s in joined for s in sentences)
-    # consecutive pieces share text (the overlap)
+    # every next piece starts with the end of the one before it: the overlap, whole sentences up to 60 characters
     bodies = [c.text.split("\n", 1)[1] for c in chunks]
-    assert any(bodies[i][-30:].split()[-1] in bodies[i + 1][:120] for i in range(len(bodies) - 1))
+    for before, after in zip(bodies, bodies[1:]):
+        shared = max(n for n in range(len(after) + 1) if before.endswith(after[:n]))
+        assert 20 <= shared <= 60, (before[-80:], after[:80])
 
 
-@pytest.mark.parametrize("size,overlap,match", [(50, 0, "too small"), (500, 300, "overlap"), (500, -1, "overlap")])
+@pytest.mark.parametrize("size,overlap,match", [(50, 0, "chunk-size 50 is out of range"), (0, 0, "use 100 to"),
+                                                 (50_000, 0, "out of range"), (500, 300, "overlap"),
+                                                 (500, -1, "overlap"), (1000, 2000, "between 0 and half")])
 def test_bad_chunk_settings_are_clear_errors(size, overlap, match):
     with pytest.raises(LLMError, match=match):
         chunk_document(_doc("# Guide\ntext"), chunk_size=size, chunk_overlap=overlap)

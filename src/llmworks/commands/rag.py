@@ -24,12 +24,16 @@ def _open(db: Path | None, docs: Path | None = None):
 
 
 def _ingest_with_progress(kb, folder: Path, **options):
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # on stderr, with the warnings: stdout keeps only the summary
     with Progress(TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
+                  console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("embed", total=None)
         return kb.ingest(folder, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                         on_warning=lambda text: bar.console.print(f"Warning: {text}", style="yellow", markup=False,
+                                                                   highlight=False),
                          **options)
 
 
@@ -37,15 +41,22 @@ def _ingest_with_progress(kb, folder: Path, **options):
 def ingest(
     folder: Path = typer.Argument(..., help="Folder of .md/.txt/.pdf/.html files (searched recursively)"),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-    chunk_size: int = typer.Option(1000, "--chunk-size", help="Characters per chunk at most"),
+    chunk_size: int = typer.Option(1000, "--chunk-size", help="Characters per chunk at most (100-20,000)"),
     chunk_overlap: int = typer.Option(150, "--chunk-overlap", help="Characters shared by consecutive pieces"),
 ) -> None:
     """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
 
+    New settings build a new index beside the old one, which stays in use until the new one is complete; an
+    interrupted ingest resumes where it stopped. Files that cannot be read are skipped with a warning (exit 0
+    if the rest went in; exit 1, index unchanged, if none could be read).
+
     Example: llmworks rag ingest ../shared/data/insurellm/knowledge-base
     """
     from llmworks.apps.rag import KnowledgeBase
+    from llmworks.apps.rag.ingest import check_options
+    from llmworks.embed import DEFAULT
 
+    check_options(chunk_size, chunk_overlap, DEFAULT, 64)  # before the index is even opened
     kb = KnowledgeBase.open(db)
     report = _ingest_with_progress(kb, folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
     typer.echo(report.summary())

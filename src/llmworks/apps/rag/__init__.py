@@ -39,7 +39,7 @@ class KnowledgeBase:
 
     def ingest(self, folder: Path | str, **options) -> IngestReport:
         report = ingest(folder, self.store, **options)
-        if report.added or report.updated or report.removed or report.rebuilt:
+        if report.changed:
             self._retriever = None
         return report
 

@@ -17,6 +17,8 @@ from .loaders import Document
 
 DEFAULT_CHUNK_SIZE = 1000  # characters; all-MiniLM-L6-v2 reads 256 word pieces (~1,000 characters) and cuts the rest
 DEFAULT_CHUNK_OVERLAP = 150
+MIN_CHUNK_SIZE = 100  # smaller chunks are mostly the context line
+MAX_CHUNK_SIZE = 20_000  # the embedder reads ~1,000; beyond this a chunk's vector says nothing about most of it
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 
 
@@ -43,15 +45,21 @@ def chunk_id(source: str, position: int) -> str:
     return f"{hashlib.sha1(source.encode()).hexdigest()[:16]}-{position}"
 
 
+def check_chunking(chunk_size: int, chunk_overlap: int) -> None:
+    """Raise a one-line error naming the fix for settings the splitter cannot honour (before any index is touched)."""
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        raise LLMError(f"--chunk-size {chunk_size} is out of range; use {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE:,} "
+                       f"characters (default {DEFAULT_CHUNK_SIZE}).")
+    if not 0 <= chunk_overlap < chunk_size // 2:
+        raise LLMError(f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); "
+                       f"got {chunk_overlap} (default {DEFAULT_CHUNK_OVERLAP}).")
+
+
 def chunk_document(doc: Document, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP) -> list[Chunk]:
     from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-    if chunk_size < 100:
-        raise LLMError(f"--chunk-size {chunk_size} is too small; use at least 100 characters (default {DEFAULT_CHUNK_SIZE}).")
-    if not 0 <= chunk_overlap < chunk_size // 2:
-        raise LLMError(f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); got {chunk_overlap}.")
-
+    check_chunking(chunk_size, chunk_overlap)
     sections = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(doc.text)
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap,

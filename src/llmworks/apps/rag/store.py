@@ -2,19 +2,36 @@
 
 Stores never embed anything themselves: every vector comes from `llmworks.embed`, so Chroma never fetches its
 default embedding model. Each chunk's metadata carries its file's hash, which is what makes ingest incremental.
+
+An index is never rebuilt in place: `staging(info)` gives an index beside the live one, and `promote(staging)`
+makes it the live one in a single step (Chroma: one collection per settings, and `active.json` naming the live
+one, replaced atomically). Until then readers see the old index, whole, whatever happens to the build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from ...errors import StoreError
 from ...llm.errors import LLMError
 
 COLLECTION = "chunks"
+"""The collection of indexes made before `active.json` existed (and of a store filled without `ingest`)."""
+POINTER = "active.json"
+LOCK = "ingest.lock"
+LOCK_WAIT_S = 5.0
+"""How long a second ingest waits for the first before refusing: covers a double click, not a long ingest (one can
+run for hours; a command that sits silent that long looks hung, and the user should choose what happens next)."""
 
 
 @dataclass
@@ -35,66 +52,172 @@ class StoreInfo:
     chunking: str = ""
     extra: dict = field(default_factory=dict)
 
+    @property
+    def key(self) -> str:
+        """The settings as one string, also written into every chunk's metadata (so a mix can be detected)."""
+        return f"{self.embed_model} {self.chunking}"
+
 
 class VectorStore(Protocol):
     def add(self, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None: ...
     def delete_sources(self, sources: list[str]) -> None: ...
     def source_hashes(self) -> dict[str, str]: ...
+    def metadatas(self) -> list[dict]: ...
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
     def all(self, *, vectors: bool = False) -> StoredChunks: ...
     def count(self) -> int: ...
     def info(self) -> StoreInfo: ...
-    def set_info(self, info: StoreInfo) -> None: ...
-    def clear(self) -> None: ...
+    def staging(self, info: StoreInfo) -> VectorStore: ...
+    def promote(self, staging: VectorStore) -> None: ...
+    def lock(self, timeout: float = LOCK_WAIT_S): ...
+
+
+def _hashes(metadatas: list[dict]) -> dict[str, str]:
+    return {m["source"]: m.get("file_hash", "") for m in metadatas}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Temp file, fsync, rename, fsync the folder: after a crash `path` holds the old text or the new, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _read_only(path: Path, error: BaseException) -> bool:
+    text = str(error).lower().replace("-", "")
+    return "readonly" in text or isinstance(error, PermissionError) or not os.access(path, os.W_OK)
+
+
+def _read_only_error(path: Path) -> StoreError:
+    # Chroma writes to its SQLite file even to read it, so a read-only index cannot be opened at all.
+    return StoreError(f"The index at {path} is read-only (Chroma must write to its folder even to search it).",
+                      f"Make it writable (chmod -R u+w '{path}'), or copy it to a writable folder and pass that "
+                      "with --db.", path=path)
 
 
 class ChromaStore:
-    """Chroma's persistent client: SQLite + HNSW (cosine) under `path`."""
+    """Chroma's persistent client: SQLite + HNSW (cosine) under `path`; the live collection is named in active.json."""
 
     def __init__(self, path: Path):
         import chromadb
         from chromadb.config import Settings
 
         self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as e:
+            raise StoreError(f"{self.path} is a file, not an index folder.",
+                             "Pass a folder with --db (a new one is created).", path=self.path) from e
+        except OSError as e:
+            raise StoreError(f"Cannot create the index folder {self.path}: {e.strerror or e}.",
+                             "Pass a writable folder with --db.", path=self.path) from e
         try:
             self._client = chromadb.PersistentClient(
                 path=str(self.path), settings=Settings(anonymized_telemetry=False, allow_reset=True))
-        except Exception as e:  # a corrupt or foreign folder: say which one and how to start over
-            raise LLMError(f"Cannot open the Chroma index at {self.path}: {e}. "
-                           "Delete that folder and run `llmworks rag ingest` again.") from e
-        self._col = self._collection()
+        except Exception as e:  # say which folder, and a next step that keeps the data
+            if _read_only(self.path, e):
+                raise _read_only_error(self.path) from e
+            raise StoreError(f"Cannot open the Chroma index at {self.path}: {e}.",
+                             f"Move that folder aside (mv '{self.path}' '{self.path}.broken') and run "
+                             "`llmworks rag ingest` again to build a fresh one; the old folder stays for recovery.",
+                             path=self.path) from e
+        self._pinned = False  # a staging view stays on its collection; the live store follows active.json
+        self._seen: tuple | None = None
+        self._col = None
+        self._follow()
 
-    def _collection(self):
-        # embedding_function=None: Chroma must never embed (its default would download a model at run time)
-        return self._client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    # --- which collection is live ---------------------------------------------------------------------------
+    def _pointer(self) -> Path:
+        return self.path / POINTER
 
+    def _follow(self):
+        """The live collection, re-read when active.json changed (another process may have promoted a build)."""
+        if self._pinned:
+            return self._col
+        try:
+            st = self._pointer().stat()
+            seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except FileNotFoundError:
+            seen = None
+        if self._col is not None and seen == self._seen:
+            return self._col
+        name = COLLECTION
+        if seen is not None:
+            try:
+                name = json.loads(self._pointer().read_text(encoding="utf-8"))["collection"]
+            except (OSError, ValueError, KeyError, TypeError):
+                # only a hand edit can damage it (it is replaced atomically): the one index there is, if one is;
+                # otherwise none, so the next ingest builds afresh and writes a new pointer
+                names = [n for n in self._names() if n == COLLECTION or n.startswith(COLLECTION + "-")]
+                name = names[0] if len(names) == 1 else ""
+        self._seen, self._col = seen, self._get(name) if name else None
+        return self._col
+
+    def _names(self) -> list[str]:
+        return [getattr(col, "name", col) for col in self._client.list_collections()]
+
+    def _get(self, name: str):
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self._client.get_collection(name, embedding_function=None)
+        except (NotFoundError, ValueError):
+            return None
+
+    def _live(self, *, create: bool = False):
+        col = self._follow()
+        if col is None and create:  # a store filled directly (not by ingest): the plain collection
+            col = self._col = self._client.get_or_create_collection(
+                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return col
+
+    # --- chunks ---------------------------------------------------------------------------------------------
     def add(self, ids, vectors, texts, metadatas):
+        col = self._live(create=True)
         for start in range(0, len(ids), 2000):  # Chroma caps the batch size
             end = start + 2000
-            self._col.add(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
-                          documents=texts[start:end], metadatas=metadatas[start:end])
+            col.add(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                    documents=texts[start:end], metadatas=metadatas[start:end])
 
     def delete_sources(self, sources):
-        if sources:
-            self._col.delete(where={"source": {"$in": list(sources)}})
+        col = self._live()
+        if sources and col is not None:
+            col.delete(where={"source": {"$in": list(sources)}})
+
+    def metadatas(self):
+        col = self._live()
+        return list(col.get(include=["metadatas"])["metadatas"] or []) if col is not None else []
 
     def source_hashes(self):
-        got = self._col.get(include=["metadatas"])
-        return {m["source"]: m.get("file_hash", "") for m in got["metadatas"] or []}
+        return _hashes(self.metadatas())
 
     def query(self, vector, k):
-        n = self.count()
+        col = self._live()
+        n = col.count() if col is not None else 0
         if n == 0:
             return []
-        got = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, n),
-                              include=["distances"])
+        got = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, n),
+                        include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def all(self, *, vectors=False):
+        col = self._live()
+        if col is None:
+            return StoredChunks([], [], [], np.zeros((0, 0), np.float32) if vectors else None)
         include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
-        got = self._col.get(include=include)
+        got = col.get(include=include)
         order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["source"],
                                                               got["metadatas"][i]["position"]))
         vecs = None
@@ -104,35 +227,72 @@ class ChromaStore:
                             [got["metadatas"][i] for i in order], vecs)
 
     def count(self):
-        return self._col.count()
+        col = self._live()
+        return col.count() if col is not None else 0
 
     def info(self):
-        meta = self._col.metadata or {}
+        col = self._live()
+        meta = (col.metadata if col is not None else None) or {}
         return StoreInfo(meta.get("embed_model", ""), meta.get("chunking", ""))
 
-    def set_info(self, info):
-        meta = {k: v for k, v in (self._col.metadata or {}).items() if not k.startswith("hnsw:")}
-        meta.update(embed_model=info.embed_model, chunking=info.chunking)
-        self._col.modify(metadata=meta)
+    # --- rebuilds beside the live index ---------------------------------------------------------------------
+    def staging(self, info: StoreInfo) -> ChromaStore:
+        """The collection for `info`, created with the settings in its metadata (one write); a build that was
+        killed left it partly filled, and ingest resumes it. Builds for other settings are dropped."""
+        name = f"{COLLECTION}-{hashlib.sha1(info.key.encode()).hexdigest()[:12]}"
+        live = self._live()
+        self._drop_all_but({name} | ({live.name} if live is not None else set()))
+        col = self._client.get_or_create_collection(
+            name, embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embed_model": info.embed_model, "chunking": info.chunking})
+        view = object.__new__(ChromaStore)
+        view.path, view._client, view._pinned, view._seen, view._col = self.path, self._client, True, None, col
+        return view
 
-    def clear(self):
-        self._client.delete_collection(COLLECTION)
-        self._col = self._collection()
+    def promote(self, staging: ChromaStore) -> None:
+        """Make `staging` the live index: one atomic rename of active.json; the old collection is dropped after."""
+        _write_atomically(self._pointer(), json.dumps({"collection": staging._col.name}) + "\n")
+        self._col, self._seen = staging._col, None
+        self._follow()
+        self._drop_all_but({staging._col.name})
+
+    def _drop_all_but(self, keep: set[str]) -> None:
+        for name in self._names():
+            if name not in keep and (name == COLLECTION or name.startswith(COLLECTION + "-")):
+                self._client.delete_collection(name)
+
+    @contextmanager
+    def lock(self, timeout: float = LOCK_WAIT_S):
+        """One ingest at a time per index folder, across processes (an OS file lock: freed if the holder dies)."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.path / LOCK), timeout=timeout)
+        try:
+            lock.acquire()
+        except Timeout as e:
+            raise StoreError(f"Another ingest is running on the index at {self.path}.",
+                             "Wait for it to finish, then run this one again.", path=self.path) from e
+        except OSError as e:
+            if _read_only(self.path, e):
+                raise _read_only_error(self.path) from e
+            raise
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 class FaissStore:
     """FAISS exact inner-product index in memory (vectors are unit length, so inner product = cosine)."""
 
-    def __init__(self):
-        self.clear()
-
-    def clear(self):
+    def __init__(self, info: StoreInfo | None = None):
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._metas: list[dict] = []
         self._vectors = None
         self._index = None
-        self._info = StoreInfo()
+        self._info = info or StoreInfo()
+        self._lock = threading.Lock()
 
     def _rebuild(self):
         import faiss
@@ -160,8 +320,11 @@ class FaissStore:
             self._vectors = self._vectors[keep]
         self._rebuild()
 
+    def metadatas(self):
+        return [dict(m) for m in self._metas]
+
     def source_hashes(self):
-        return {m["source"]: m.get("file_hash", "") for m in self._metas}
+        return _hashes(self._metas)
 
     def query(self, vector, k):
         if self._index is None:
@@ -181,8 +344,22 @@ class FaissStore:
     def info(self):
         return self._info
 
-    def set_info(self, info):
-        self._info = info
+    def staging(self, info: StoreInfo) -> FaissStore:
+        return FaissStore(info)
+
+    def promote(self, staging: FaissStore) -> None:
+        # one assignment per field under the GIL; readers in other threads see the old or the new index
+        self._ids, self._texts, self._metas = staging._ids, staging._texts, staging._metas
+        self._vectors, self._index, self._info = staging._vectors, staging._index, staging._info
+
+    @contextmanager
+    def lock(self, timeout: float = LOCK_WAIT_S):
+        if not self._lock.acquire(timeout=timeout):
+            raise LLMError("Another ingest is running on this in-memory index. Wait for it to finish, then retry.")
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 def open_store(db: Path | str | None = None, *, kind: str = "chroma") -> VectorStore:
