@@ -53,10 +53,11 @@ def ingest(
     Example: llmworks rag ingest ../shared/data/insurellm/knowledge-base
     """
     from llmworks.apps.rag import KnowledgeBase
-    from llmworks.apps.rag.ingest import check_options
+    from llmworks.apps.rag.ingest import check_options, documents
     from llmworks.embed import DEFAULT
 
     check_options(chunk_size, chunk_overlap, DEFAULT, 64)  # before the index is even opened
+    documents(folder)
     kb = KnowledgeBase.open(db)
     report = _ingest_with_progress(kb, folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
     typer.echo(report.summary())

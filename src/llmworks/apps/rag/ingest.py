@@ -135,6 +135,14 @@ def check_options(chunk_size: int, chunk_overlap: int, embed_model: str, batch_s
         raise UnknownModelError(f"Unknown embedding model {embed_model!r}; choose one of {', '.join(known)}.")
 
 
+def documents(folder: Path) -> list[Path]:
+    """The files to ingest; a clear error for a missing or empty folder."""
+    files = find_files(folder)
+    if not files:
+        raise LLMError(f"No documents under {folder} (looked for .md, .txt, .pdf, .html). Check the path.")
+    return files
+
+
 def ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
            chunk_overlap: int = DEFAULT_CHUNK_OVERLAP, embed_model: str | None = None,
            progress: Progress | None = None, batch_size: int = 64, on_warning: Warn | None = None,
@@ -150,9 +158,7 @@ def ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_
     if save_every < 1:
         raise LLMError(f"save_every must be at least 1; got {save_every}.")
     folder = Path(folder)
-    files = find_files(folder)
-    if not files:
-        raise LLMError(f"No documents under {folder} (looked for .md, .txt, .pdf, .html). Check the path.")
+    files = documents(folder)
     report = IngestReport()
 
     def warn(message: str) -> None:

@@ -136,6 +136,7 @@ class ChromaStore:
         self._pinned = False  # a staging view stays on its collection; the live store follows active.json
         self._seen: tuple | None = None
         self._col = None
+        self._creates = (COLLECTION, {"hnsw:space": "cosine"})  # what the first write creates, if nothing is live
         self._follow()
 
     # --- which collection is live ---------------------------------------------------------------------------
@@ -178,9 +179,9 @@ class ChromaStore:
 
     def _live(self, *, create: bool = False):
         col = self._follow()
-        if col is None and create:  # a store filled directly (not by ingest): the plain collection
-            col = self._col = self._client.get_or_create_collection(
-                COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        if col is None and create:  # the first write: a staging view's collection, or the plain one
+            name, meta = self._creates
+            col = self._col = self._client.get_or_create_collection(name, embedding_function=None, metadata=meta)
         return col
 
     # --- chunks ---------------------------------------------------------------------------------------------
@@ -237,20 +238,18 @@ class ChromaStore:
 
     # --- rebuilds beside the live index ---------------------------------------------------------------------
     def staging(self, info: StoreInfo) -> ChromaStore:
-        """The collection for `info`, created with the settings in its metadata (one write); a build that was
-        killed left it partly filled, and ingest resumes it. Builds for other settings are dropped."""
+        """The collection for `info`, created by its first write with the settings in its metadata (one write);
+        a build that was killed left it partly filled, and ingest resumes it."""
         name = f"{COLLECTION}-{hashlib.sha1(info.key.encode()).hexdigest()[:12]}"
-        live = self._live()
-        self._drop_all_but({name} | ({live.name} if live is not None else set()))
-        col = self._client.get_or_create_collection(
-            name, embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embed_model": info.embed_model, "chunking": info.chunking})
         view = object.__new__(ChromaStore)
-        view.path, view._client, view._pinned, view._seen, view._col = self.path, self._client, True, None, col
+        view.path, view._client, view._pinned, view._seen = self.path, self._client, True, None
+        view._col = self._get(name)
+        view._creates = (name, {"hnsw:space": "cosine", "embed_model": info.embed_model, "chunking": info.chunking})
         return view
 
     def promote(self, staging: ChromaStore) -> None:
-        """Make `staging` the live index: one atomic rename of active.json; the old collection is dropped after."""
+        """Make `staging` the live index: one atomic rename of active.json; the old collection (and any build
+        for other settings that was never finished) is dropped after."""
         _write_atomically(self._pointer(), json.dumps({"collection": staging._col.name}) + "\n")
         self._col, self._seen = staging._col, None
         self._follow()
