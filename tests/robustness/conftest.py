@@ -55,7 +55,7 @@ def home(llmworks_home) -> Path:
 def cli(home):
     """Run `python -m llmworks ARGS` in a child process; `stdin` bytes are piped in (empty by default)."""
 
-    def run(*args: str, stdin: bytes = b"", readonly: bool = False, timeout: float = 120) -> Result:
+    def run(*args: str | bytes, stdin: bytes = b"", readonly: bool = False, timeout: float = 120) -> Result:
         env = {k: v for k, v in os.environ.items() if k != "LLMWORKS_RAISE_ERRORS"}
         env.update(LLMWORKS_HOME=str(home), LLMWORKS_THREADS="1", HF_HUB_OFFLINE="1", COLUMNS="200",
                    PYTHONIOENCODING="utf-8")

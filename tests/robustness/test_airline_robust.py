@@ -93,8 +93,10 @@ def _damage(path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "malformed"])
-@pytest.mark.parametrize("args", [("bookings",), ("prices",), ("book", "Paris", "Ada Lovelace", DAY)])
+@pytest.mark.parametrize("damage, args", [
+    ("garbage", ("bookings",)), ("garbage", ("book", "Paris", "Ada Lovelace", DAY)),
+    ("malformed", ("prices",)), ("malformed", ("book", "Paris", "Ada Lovelace", DAY)),
+])
 def test_damaged_database_names_the_file_and_a_safe_step(cli, clean_failure, snapshot, booked, damage, args):
     path = _db(booked)
     for side in ("-wal", "-shm"):

@@ -27,12 +27,32 @@ def test_latin1_stdin_is_decoded_with_a_warning_before_anything_else(cli, clean_
 
 
 @pytest.mark.slow
-def test_latin1_stdin_reaches_the_embedded_model(cli):
-    """The reported failure ('str is not valid UTF-8: surrogates not allowed') happened inside the model call."""
-    result = cli("chat", "-m", "local/smollm2", "-n", "2", stdin=LATIN1)
+@pytest.mark.parametrize("where", ["stdin", "argv"])
+def test_latin1_input_reaches_the_embedded_model(cli, where):
+    """The reported failure ('str is not valid UTF-8: surrogates not allowed') happened inside the model call;
+    argv bytes that are not UTF-8 reach Python as the same lone surrogates."""
+    args, stdin = ((LATIN1,), b"") if where == "argv" else ((), LATIN1)
+    result = cli("chat", "-m", "local/smollm2", "-n", "2", *args, stdin=stdin)
     assert result.code == 0, result.err
     assert "not UTF-8" in result.err and "Traceback" not in result.err
     assert result.out.strip()
+
+
+def test_latin1_arguments_are_decoded_with_a_warning(cli, clean_failure):
+    result = cli("chat", "-m", "nope/none", LATIN1)
+    clean_failure(result, mentions="Unknown model")
+    assert "the prompt is not UTF-8" in result.err
+
+
+def test_the_interactive_loop_replaces_undecodable_bytes(monkeypatch, capsys):
+    from llmworks.commands.repl import repl
+
+    typed = iter(["caf\udce9 au lait", "/exit"])  # how a C-locale terminal hands Latin-1 to Python
+    monkeypatch.setattr("builtins.input", lambda prompt: next(typed))
+    seen = []
+    repl("test", seen.append, seen.clear)
+    assert seen == ["caf\ufffd au lait"] and "not UTF-8" in capsys.readouterr().err
+    seen[0].encode("utf-8")  # what the model's tokenizer needs
 
 
 def test_binary_stdin_is_decoded_too(cli, clean_failure):

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .repl import repl
+from .repl import repl, utf8
 
 airline = typer.Typer(
     name="airline", help="FlightAI: an airline assistant that calls tools on a real database (prices, bookings).",
@@ -46,7 +46,7 @@ def chat(
     from llmworks.apps.airline import Assistant
 
     bot = Assistant(model)
-    first = message
+    first = None if message is None else utf8(message, "the message")
     if audio is not None:
         from llmworks.apps.airline.voice import hear
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .repl import repl
+from .repl import repl, utf8
 
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b)")]
 
@@ -38,6 +38,7 @@ def chat(
     from .. import llm
     from ..errors import LlmworksError
 
+    prompt = None if prompt is None else utf8(prompt, "the prompt")
     piped = None if sys.stdin is None or sys.stdin.isatty() else read_stdin()
     if piped and piped.strip():
         prompt = f"{prompt}\n\n{piped}" if prompt else piped
