@@ -1,11 +1,15 @@
 """Splits and training mixes: the fixed hold-out of the leaderboard, and extra rows weighted to fit the target.
 
+The hold-out (HOLDOUT_N items of a shuffle seeded HOLDOUT_SEED) is the leaderboard's test set; the cross-validation
+that chooses settings (benchmarks/pricer_cv.py) runs on the other items only, so no setting is tuned on it.
+
 The extra listings (train_extra.jsonl) come from another price and category mix (median $43 against $175 for the
 test items, thousands of cheap Software rows), so they join the training set down-weighted: raw field dumps and rows
 of categories absent from the target are dropped, and each remaining row's weight is scaled by how much more common
 its price band is among the reference items than among the extras (prior-shift importance weights).
 The LLM-rewritten "summary" rows stay in beside the course-style "orig" ones: real prices, and on 5-fold CV of the
-dev items they took TF-IDF from $96.5 to $96.2 and kNN from $103.6 to $102.7.
+dev items they took TF-IDF from $96.5 to $96.2 and kNN from $103.6 to $102.7 (measured while that CV still
+included the hold-out's rows).
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from collections import Counter
 from .items import Item
 
 
-def holdout_split(items: list[Item], n_test: int = 250, seed: int = 42) -> tuple[list[Item], list[Item]]:
+HOLDOUT_N, HOLDOUT_SEED = 250, 42
+"""The leaderboard's hold-out: the first 250 of a shuffle seeded 42."""
+
+
+def holdout_split(items: list[Item], n_test: int = HOLDOUT_N, seed: int = HOLDOUT_SEED) -> tuple[list[Item], list[Item]]:
     """(train, test): a seeded shuffle, the first `n_test` held out."""
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
