@@ -132,3 +132,19 @@ def test_web_apps_refuse_bad_input_before_any_model_or_network(cli, clean_failur
     before = snapshot(home)
     clean_failure(cli(*args), mentions=mentions)
     assert snapshot(home) == before
+
+
+def test_model_output_cannot_drive_the_terminal(monkeypatch, capsys):
+    """In process, with a scripted model: a reply echoing ESC/OSC sequences is printed without the controls."""
+    import io
+    import sys
+
+    from llmworks.cli import main
+    from llmworks.llm import client
+    from llmworks.llm.testing import ScriptedModel
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    monkeypatch.setitem(client._models, "test/scripted", ScriptedModel(["ok \x1b]0;pwned\x07\x1b[2Jdone"]))
+    assert main(["chat", "-m", "test/scripted", "hi"]) == 0
+    out = capsys.readouterr().out
+    assert out == "ok ]0;pwned[2Jdone\n"

@@ -92,13 +92,15 @@ def prices() -> None:
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from llmworks.apps.airline import AirlineDB
+    from llmworks.text import one_line
 
     db = AirlineDB()
     table = Table("City", "Country", "Return ticket", "Flight", "Departs", title=f"FlightAI prices ({db.path})")
     for d in db.destinations():
-        table.add_row(d.city, d.country, f"${d.price_usd:,}", d.flight_no, d.departs)
+        table.add_row(*(Text(one_line(v)) for v in (d.city, d.country, f"${d.price_usd:,}", d.flight_no, d.departs)))
     Console().print(table)
 
 
@@ -145,15 +147,15 @@ def book(
     Example:
       llmworks airline book Tokyo "Ada Lovelace" 2027-03-14
     """
-    from llmworks.apps.airline import Toolbox
-    from llmworks.llm.errors import LLMError, ToolError
+    from llmworks.apps.airline import Refusal, Toolbox
+    from llmworks.errors import LlmworksError
 
     box = Toolbox()
     box.begin_turn(f"{city} {passenger} {date}")  # typed by the user: every argument is theirs
     try:
         typer.echo(box.book_flight(city, passenger, date))
-    except ToolError as e:
-        raise LLMError(getattr(e, "user_message", str(e))) from None
+    except Refusal as e:
+        raise LlmworksError(e.user_message) from None
 
 
 @airline.command()
@@ -164,15 +166,15 @@ def cancel(code: Annotated[str, typer.Argument(help="confirmation code, e.g. K7X
     Example:
       llmworks airline cancel K7XQ9P
     """
-    from llmworks.apps.airline import Toolbox
-    from llmworks.llm.errors import LLMError, ToolError
+    from llmworks.apps.airline import Refusal, Toolbox
+    from llmworks.errors import LlmworksError
 
     box = Toolbox()
     box.begin_turn(code)
     try:
         typer.echo(box.cancel_booking(code))
-    except ToolError as e:
-        raise LLMError(getattr(e, "user_message", str(e))) from None
+    except Refusal as e:
+        raise LlmworksError(e.user_message) from None
 
 
 @airline.command()

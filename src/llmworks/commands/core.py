@@ -75,9 +75,11 @@ def read_stdin() -> str:
 def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:
     from .. import llm
 
+    from ..text import printable
+
     s = llm.stream(messages, model=model, system=system, temperature=temperature, max_tokens=max_tokens)
     for delta in s:
-        sys.stdout.write(delta)
+        sys.stdout.write(printable(delta))  # a model echoing ESC sequences must not drive the terminal
         sys.stdout.flush()
     sys.stdout.write("\n")
     if show_usage and s.response:

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ..text import one_line, printable
 from .core import usage_line
 from .repl import repl
 
@@ -67,7 +68,7 @@ def brochure(
         if isinstance(event, Progress):
             _progress(event.message)
         elif isinstance(event, Delta):
-            typer.echo(event.text, nl=False)
+            typer.echo(printable(event.text), nl=False)
         elif isinstance(event, Done):
             typer.echo()
             _stats(event.response)
@@ -140,7 +141,7 @@ def debate(
             if isinstance(event, TurnStart):
                 typer.secho(f"\n{event.speaker.name} ({event.speaker.model_name}):", bold=True)
             elif isinstance(event, Delta):
-                typer.echo(event.text, nl=False)
+                typer.echo(printable(event.text), nl=False)
             elif isinstance(event, TurnEnd):
                 typer.echo()
     finally:  # an interrupted debate still keeps what was said
@@ -152,13 +153,13 @@ def debate(
 
 
 def _progress(message: str) -> None:
-    typer.secho(message, dim=True, err=True)
+    typer.secho(one_line(message), dim=True, err=True)  # page titles and URLs are the web's text
 
 
 def _print_stream(stream) -> str:
     """Echo a llm.Stream's deltas, then the tokens/cost line; return the whole text."""
     for delta in stream:
-        typer.echo(delta, nl=False)
+        typer.echo(printable(delta), nl=False)  # model and page text: no terminal control characters
     typer.echo()
     _stats(stream.response)
     return stream.response.text if stream.response else ""
