@@ -65,8 +65,9 @@ def main() -> None:
             seconds[name] += time.perf_counter() - start
         print(f"fold {n}/{len(folds)} done", flush=True)
 
-    print(f"\n{args.folds}-fold CV on {len(items)} of {len(dev)} dev items: the leaderboard's {len(holdout)} hold-out "
-          f"rows (first {HOLDOUT_N} of the seed-{HOLDOUT_SEED} shuffle) excluded; {len(extras)} extra rows offered\n")
+    print(f"\n{args.folds}-fold CV on {len(items)} of {len(dev)} dev items: the leaderboard's {len(holdout)} "
+          f"hold-out rows (first {HOLDOUT_N} of the seed-{HOLDOUT_SEED} shuffle) excluded; "
+          f"{len(extras)} extra rows offered\n")
     print("| model | error $ | RMSLE | fit+predict s |\n|---|---:|---:|---:|")
     for column, name in enumerate(models):
         estimate = oof[:, column]

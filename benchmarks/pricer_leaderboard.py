@@ -1,5 +1,8 @@
 """Benchmark: the pricer leaderboard on the dev items (250 held out with seed 42, the rest for training).
 
+The hold-out is splits.HOLDOUT_N / HOLDOUT_SEED, the rows benchmarks/pricer_cv.py leaves out of the CV that
+chooses settings.
+
     .venv/bin/python benchmarks/pricer_leaderboard.py --data ../shared/data/pricer/items_dev.jsonl \
         --extra ../shared/data/pricer/train_extra.jsonl --llm-n 50
 
@@ -23,10 +26,12 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
 
+    from llmworks.apps.pricer.splits import HOLDOUT_N, HOLDOUT_SEED
     from llmworks.apps.pricer.workflow import run_leaderboard
 
     start = time.perf_counter()
-    board = run_leaderboard(args.data, models=args.models.split(",") if args.models else None, extra=args.extra,
+    board = run_leaderboard(args.data, n=HOLDOUT_N, seed=HOLDOUT_SEED,
+                            models=args.models.split(",") if args.models else None, extra=args.extra,
                             extra_weight=args.extra_weight, llm_model=args.llm, llm_n=args.llm_n or None,
                             on_result=lambda row, _: print(f"  {row['model']}: ${row['error']:.2f}", flush=True))
     print(board.markdown())

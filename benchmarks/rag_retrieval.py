@@ -32,7 +32,8 @@ parser.add_argument("--mode", default="hybrid", choices=["hybrid", "vector", "bm
 parser.add_argument("--alpha", type=float, default=None, help="vector weight in hybrid fusion")
 parser.add_argument("--chunk-size", type=int, default=None)
 parser.add_argument("--chunk-overlap", type=int, default=None)
-parser.add_argument("--sweep", default=None, help="comma-separated weights: one OVERALL line each (with --split tune)")
+parser.add_argument("--sweep", default=None,
+                    help="comma-separated weights: one OVERALL line each (with --split tune)")
 parser.add_argument("--split", default="report", choices=["report", "tune", "all"],
                     help="which half of the questions to score: tune settings on 'tune', quote 'report'")
 args = parser.parse_args()

@@ -12,7 +12,8 @@ import pytest
 from llmworks.config import get_settings, reset_settings
 from llmworks.llm.catalog import PROVIDERS
 
-DOTENV = "OPENAI_API_KEY=sk-from-dotenv-0123456789\nANTHROPIC_API_KEY=sk-ant-from-dotenv\nLLMWORKS_MODEL=openai/gpt-4o\n"
+DOTENV = ("OPENAI_API_KEY=sk-from-dotenv-0123456789\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n"
+          "LLMWORKS_MODEL=openai/gpt-4o\n")
 
 
 def _write_repo_root_like_dotenv() -> None:

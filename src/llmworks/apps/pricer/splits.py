@@ -25,7 +25,8 @@ HOLDOUT_N, HOLDOUT_SEED = 250, 42
 """The leaderboard's hold-out: the first 250 of a shuffle seeded 42."""
 
 
-def holdout_split(items: list[Item], n_test: int = HOLDOUT_N, seed: int = HOLDOUT_SEED) -> tuple[list[Item], list[Item]]:
+def holdout_split(items: list[Item], n_test: int = HOLDOUT_N,
+                  seed: int = HOLDOUT_SEED) -> tuple[list[Item], list[Item]]:
     """(train, test): a seeded shuffle, the first `n_test` held out."""
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
