@@ -13,7 +13,7 @@ from llmworks.config import get_settings, reset_settings
 from llmworks.llm.catalog import PROVIDERS
 
 DOTENV = ("OPENAI_API_KEY=sk-from-dotenv-0123456789\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n"
-          "LLMWORKS_MODEL=openai/gpt-4o\n")
+          "LLMWORKS_MODEL=openai/gpt-4o\nLLMWORKS_TIMEOUT=7\n")
 
 
 def _write_repo_root_like_dotenv() -> None:
@@ -29,7 +29,7 @@ def test_a_key_in_dotenv_is_not_seen_inside_tests():
     reset_settings()
     assert PROVIDERS["openai"].api_key() is None and PROVIDERS["anthropic"].api_key() is None
     assert not image_provider_configured()  # so tests/airline/test_ui.py can never call the paid image API
-    assert get_settings().model == "local/smollm2"
+    assert get_settings().timeout == 120.0  # a setting no test pins through the environment
 
 
 @pytest.mark.dotenv
@@ -38,7 +38,7 @@ def test_the_same_dotenv_is_read_when_the_guard_is_lifted():
     _write_repo_root_like_dotenv()
     reset_settings()
     assert PROVIDERS["openai"].api_key() == "sk-from-dotenv-0123456789"
-    assert get_settings().model == "openai/gpt-4o"
+    assert get_settings().model == "openai/gpt-4o" and get_settings().timeout == 7.0
 
 
 def test_tests_run_in_an_empty_cwd_not_the_checkout(request):
