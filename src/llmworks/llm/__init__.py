@@ -6,7 +6,7 @@
     llm.structured("Extract...", schema=MyModel)         # a validated pydantic instance
     llm.run_tools("Price to Paris?", tools=[get_price])  # tool loop → .text, .steps
 
-Models are `provider/model` names (`local/smollm2` offline by default, `openai/gpt-4.1-mini`, ...) or Model objects.
+Models are `provider/model` names (`local/qwen2.5-1.5b` offline by default, `openai/gpt-4.1-mini`, ...) or Model objects.
 """
 
 from .client import Stream, chat, count_tokens, get_model, image, messages_of, run_tools, stream, structured

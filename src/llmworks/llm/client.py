@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import catalog, log
+from . import catalog, log, meter
 from .errors import ContextWindowError, LLMError, ModelOutputError
 from .providers import Model
 from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
@@ -112,13 +112,17 @@ def looping(text: str, span: int = LOOP_SPAN, max_period: int = LOOP_PERIOD) -> 
     of at most `max_period`. Legitimate text rarely does this (a 12-row identical table, 400 '-'); a small model stuck
     in a loop always does, and would go on to its cap."""
     n = len(text)
-    for p in range(1, max_period + 1):
+    if n < span:
+        return False
+    # candidate periods: where the last 16 characters occurred before, nearest first (C-speed search)
+    tail, start = text[n - 16:], max(0, n - 16 - max_period)
+    pos = text.rfind(tail, start, n - 1)
+    while pos != -1:
+        p = n - 16 - pos
         need = max(span, 3 * p)
-        if need > n:
-            return False
-        # cheap filter first: the last 16 characters equal the 16 one period earlier
-        if text[n - 16:] == text[n - 16 - p:n - p] and text[n - need + p:] == text[n - need:n - p]:
+        if need <= n and text[n - need + p:] == text[n - need:n - p]:
             return True
+        pos = text.rfind(tail, start, pos + 15)
     return False
 
 
@@ -151,6 +155,7 @@ def _guarded(model: Model, request: Request) -> Iterator[str | Completion]:
 
 def _response(model: Model, completion: Completion, started: float, ttft: float | None) -> Response:
     cost = catalog.cost_usd(model.name, completion.input_tokens, completion.output_tokens) if model.name else None
+    meter.record(Usage(completion.input_tokens, completion.output_tokens, cost))  # apps' totals (llm.meter)
     return Response(
         text=completion.text, model=model.name,
         usage=Usage(completion.input_tokens, completion.output_tokens, cost),
