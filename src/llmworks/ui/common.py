@@ -29,12 +29,16 @@ def model_dropdown(label: str = "Model", value: str | None = None, **kwargs):
 
 
 def error_message(e: BaseException) -> str:
-    """One readable line: user-facing LLMErrors as they are, anything else named but without a traceback."""
-    from llmworks.llm import LLMError
+    """One readable line naming the fix; anything unexpected goes to the server's log with its traceback."""
+    from llmworks.errors import explain
 
-    if isinstance(e, LLMError):
-        return str(e)
-    return f"Unexpected error ({type(e).__name__}): {e}"
+    known = explain(e)
+    if known is not None:
+        return str(known)
+    import logging
+
+    logging.getLogger("llmworks.ui").error("unexpected failure in a tab", exc_info=e)
+    return f"Unexpected failure: {str(e) or 'no details'} (the server's log has the details)."
 
 
 def error_markdown(e: BaseException) -> str:
@@ -73,10 +77,10 @@ def text_of(content) -> str:
 
 
 def history_messages(history: list[dict] | None) -> list[dict]:
-    """Chatbot history → OpenAI-shaped user/assistant messages."""
+    """Chatbot history → OpenAI-shaped user/assistant messages; tool-step bubbles (metadata) are display only."""
     out = []
     for m in history or []:
         role = m.get("role") if isinstance(m, dict) else None
-        if role in ("user", "assistant"):
+        if role in ("user", "assistant") and not m.get("metadata"):
             out.append({"role": role, "content": text_of(m.get("content"))})
     return out
