@@ -147,7 +147,7 @@ def decide(bot, text: str, *, route: bool = True) -> tuple[str | None, dict, boo
     from llmworks.apps.airline import SYSTEM_PROMPT
 
     choice = "auto"
-    if bot.embedded and route:  # the same route-then-call path as Assistant.ask
+    if bot.embedded and route:  # the same route-then-call path as Assistant.run
         choice = bot.route(text)
         if choice == "answer_directly":
             return None, {}, False
@@ -210,7 +210,7 @@ def run_requests(model: str, db, *, limit: int | None = None, shard: str = "1/1"
         started = time.perf_counter()
         row = dict(case)
         if full:
-            turn = bot.ask(case["text"])
+            turn = bot.turn(case["text"])
             first = turn.steps[0] if turn.steps else None
             tool, args = (first.name, first.arguments) if first else (None, {})
             effect = any(s.ok for s in turn.steps)

@@ -35,18 +35,43 @@ def test_book_then_bookings_then_cancel(capsys):
     assert "already cancelled" in capsys.readouterr().err
 
 
-def test_chat_with_a_test_model_shows_the_tool_steps(capsys, monkeypatch):
-    from llmworks.llm import client
-    from llmworks.llm.testing import ScriptedModel, call
+def _scripted(monkeypatch, replies):
+    from llmworks.llm import UnknownModelError, client
+    from llmworks.llm.testing import ScriptedModel
 
-    model = ScriptedModel([call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899."],
-                          name="test/scripted")
+    def unknown(name):  # the test double is not in the catalog: the command must use it, not resolve the name
+        raise UnknownModelError(f"no catalog entry {name!r} in this test")
+
+    model = ScriptedModel(replies, name="test/scripted")
     monkeypatch.setitem(client._models, "test/scripted", model)
-    monkeypatch.setattr("llmworks.llm.catalog.find", lambda name: pytest.fail("resolved a name it should not"))
-    assert main(["airline", "chat", "-m", "test/scripted", "How much is a flight to Paris?"]) == 0
-    out = capsys.readouterr().out
-    assert "[tool] get_ticket_price(destination_city='Paris') -> A return ticket to Paris costs $899." in out
-    assert out.strip().endswith("A ticket to Paris is $899.")
+    monkeypatch.setattr("llmworks.llm.catalog.find", unknown)
+    return model
+
+
+def test_chat_with_a_test_model_shows_the_tool_steps(capsys, monkeypatch):
+    from llmworks.llm.testing import call
+
+    model = _scripted(monkeypatch, [call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899."])
+    assert main(["airline", "chat", "-m", "test/scripted", "-t", "0.3", "-u", "How much is a flight to Paris?"]) == 0
+    out, err = capsys.readouterr()
+    assert "→ get_ticket_price(destination_city='Paris') = A return ticket to Paris costs $899." in err
+    assert out.strip() == "A ticket to Paris is $899."  # stdout: the reply only
+    assert "2 model calls" in err.splitlines()[-1]  # the usage line
+    assert [r.temperature for r in model.requests] == [0.3, 0.3]
+
+
+@pytest.mark.parametrize("flag", ["--translate", "-t"])
+def test_translate_flag_and_the_old_t_spelling(capsys, monkeypatch, flag):
+    from llmworks.llm.testing import call
+
+    model = _scripted(monkeypatch, [call("get_ticket_price", destination_city="Paris"), "Paris is $899.",
+                                    "París cuesta 899 $."])
+    assert main(["airline", "chat", "-m", "test/scripted", flag, "Spanish", "Price to Paris?"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["Paris is $899.", "[Spanish] París cuesta 899 $."]
+    assert "Spanish" in model.requests[-1].messages[0]["content"]
+    assert ("deprecated" in err and "--translate Spanish" in err) is (flag == "-t")
+    assert model.requests[0].temperature is None
 
 
 def test_help_is_fast_and_documented(capsys):

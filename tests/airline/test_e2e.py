@@ -43,7 +43,7 @@ def db(tmp_path_factory):
 
 def test_price_question_is_answered_with_the_database_price(no_network, db):
     model = RecordingModel()
-    turn = Assistant(model, db=db, today=lambda: TODAY).ask("How much is a flight to Paris?")
+    turn = Assistant(model, db=db, today=lambda: TODAY).turn("How much is a flight to Paris?")
     print(f"\nrouted: {turn.routed}; steps: {turn.steps}; model wrote: {turn.model_reply!r}; reply: {turn.reply!r}")
     assert [(s.name, s.ok) for s in turn.steps] == [("get_ticket_price", True)]
     assert "returned: A return ticket to Paris costs $899." in answer_prompt(model)  # the model saw the price
@@ -54,7 +54,7 @@ def test_price_question_is_answered_with_the_database_price(no_network, db):
 def test_booking_request_creates_exactly_one_booking(no_network, db):
     model = RecordingModel()
     bot = Assistant(model, db=db, today=lambda: TODAY)
-    turn = bot.ask("Book a flight to Tokyo for Ada Lovelace on 2027-03-14")
+    turn = bot.turn("Book a flight to Tokyo for Ada Lovelace on 2027-03-14")
     print(f"\nrouted: {turn.routed}; steps: {turn.steps}; model wrote: {turn.model_reply!r}; reply: {turn.reply!r}")
     [booking] = db.bookings("Ada Lovelace")
     assert (booking.city, booking.travel_date, booking.status) == ("Tokyo", "2027-03-14", "confirmed")

@@ -197,3 +197,27 @@ def test_arguments_are_narrowed_for_constrained_decoding(box):
     assert code in tools["cancel_booking"]({"confirmation_code": code.lower()})
     with pytest.raises(llm.ToolError, match="invalid arguments.*confirmation_code"):
         tools["cancel_booking"]({"confirmation_code": "1234567890"})
+
+
+def test_direct_booking_keeps_every_check_but_needs_no_conversation(tmp_path):
+    from llmworks.apps.airline import BookingRefused, book, cancel
+    from llmworks.errors import LlmworksError
+
+    db = AirlineDB(tmp_path / "direct.db")
+    booking = book("zurich", "Grace Hopper", "2027-01-05", db=db, today=lambda: TODAY)  # no turn was begun
+    assert (booking.city, booking.passenger, booking.travel_date) == ("Zürich", "Grace Hopper", "2027-01-05")
+    for args, why in [(("Atlantis", "Grace Hopper", "2027-01-05"), "does not fly to"),
+                      (("Paris", "Grace Hopper", "2020-01-05"), "in the past"),
+                      (("Paris", "Sydney", "2027-01-05"), "passenger's full name")]:
+        with pytest.raises(BookingRefused, match=why) as info:
+            book(*args, db=db, today=lambda: TODAY)
+        assert isinstance(info.value, LlmworksError)
+    assert [b.code for b in db.bookings()] == [booking.code]
+    assert cancel(booking.code.lower(), db=db).status == "cancelled"
+    with pytest.raises(BookingRefused, match="already cancelled"):
+        cancel(booking.code, db=db)
+    # the model's tool, given the same arguments without the user having said them, refuses
+    box = Toolbox(db, today=lambda: TODAY)
+    box.begin_turn("Hello")
+    with pytest.raises(Refusal, match="Which city"):
+        box.book_flight("Paris", "Grace Hopper", "2027-01-05")

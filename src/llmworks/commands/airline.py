@@ -18,7 +18,7 @@ airline = typer.Typer(
     no_args_is_help=True,
 )
 
-ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: local/smollm2)")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -29,10 +29,13 @@ def register(app: typer.Typer) -> None:
 def chat(
     message: Annotated[Optional[str], typer.Argument(help="one question; omit for an interactive chat")] = None,
     model: ModelOpt = None,
+    temperature: Annotated[Optional[str], typer.Option("--temperature", "-t", metavar="FLOAT",
+                                                       help="sampling temperature")] = None,
     speak: Annotated[Optional[Path], typer.Option("--speak", help="also write each reply as WAV into this folder")] = None,
-    translate: Annotated[Optional[str], typer.Option("--translate", "-t", help="also show replies in this language")] = None,
+    translate: Annotated[Optional[str], typer.Option("--translate", help="also show replies in this language")] = None,
     translator: Annotated[Optional[str], typer.Option("--translator", help="model that translates (default: -m)")] = None,
     audio: Annotated[Optional[Path], typer.Option("--audio", help="ask by voice: transcribe this audio file")] = None,
+    usage: Annotated[bool, typer.Option("--usage", "-u", help="print tokens and cost after each reply")] = False,
 ) -> None:
     """Chat with FlightAI; tool calls are shown as they happen.
 
@@ -40,46 +43,53 @@ def chat(
     Examples:
       llmworks airline chat "How much is a flight to Paris?"
       llmworks airline chat "Book a flight to Tokyo for Ada Lovelace on 2027-03-14"
-      llmworks airline chat -m openai/gpt-4.1-mini -t Spanish          # interactive; /exit to leave
+      llmworks airline chat -m openai/gpt-4.1-mini --translate Spanish     # interactive; /exit to leave
       llmworks airline chat --audio question.wav --speak replies/
     """
     from llmworks.apps.airline import Assistant
 
-    bot = Assistant(model)
+    degrees, translate = _temperature(temperature, translate)
+    bot = Assistant(model, temperature=degrees)
     first = None if message is None else utf8(message, "the message")
     if audio is not None:
         from llmworks.apps.airline.voice import hear
 
         first = hear(audio)
-        typer.secho(f"(heard) {first}", dim=True)
+        typer.secho(f"(heard) {first}", dim=True, err=True)
     if first:
-        _turn(bot, first, speak, translate, translator)
+        _turn(bot, first, speak, translate, translator, usage)
         return
-    repl(f"FlightAI on {bot.model.name}", lambda line: _turn(bot, line, speak, translate, translator), bot.reset)
+    repl(f"FlightAI on {bot.model.name}", lambda line: _turn(bot, line, speak, translate, translator, usage),
+         bot.reset)
 
 
-def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None) -> None:
-    from llmworks.text import one_line, printable
+def _temperature(value: str | None, translate: str | None) -> tuple[float | None, str | None]:
+    """(temperature, language): `-t` was airline's translate flag before it meant temperature everywhere, so a
+    `-t` that is not a number is still read as a language, with a hint."""
+    if value is None:
+        return None, translate
+    try:
+        return float(value), translate
+    except ValueError:
+        typer.secho(f"Note: -t {value} as a language is deprecated (-t is the temperature now); "
+                    f"use --translate {value}.", fg="yellow", err=True)
+        return None, translate or value
 
-    def show(step) -> None:
-        args = ", ".join(f"{k}={v!r}" for k, v in step.arguments.items())
-        outcome = step.result if step.ok else f"error: {step.error}"
-        typer.secho(one_line(f"  [tool] {step.name}({args}) -> {outcome}"), dim=True)
 
-    turn = bot.ask(message, on_step=show)
-    typer.echo(printable(turn.reply))
-    if turn.replaced:
-        typer.secho(one_line(f"  [checked] model said {turn.model_reply[:120]!r}; replaced: {turn.replaced}"), dim=True)
-    if language:
-        from llmworks.apps.airline.translate import translate
+def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None,
+          usage: bool) -> None:
+    from llmworks.text import printable
 
-        typer.secho(f"  [{language}] " + printable(translate(turn.reply, language, model=translator or bot.model)),
-                    fg="cyan")
+    from .render import render
+
+    turn = render(bot.run(message, language=language, translator=translator), usage=usage).result
+    if turn.translation is not None:
+        typer.secho(f"[{turn.language}] " + printable(turn.translation), fg="cyan")
     if speak is not None:
         from llmworks.apps.airline.voice import speak_reply
 
         path = speak_reply(turn.reply).save(speak / f"reply-{len(bot.history) // 2:03d}.wav")
-        typer.secho(f"  [voice] {path}", dim=True)
+        typer.secho(f"[voice] {path}", dim=True, err=True)
 
 
 @airline.command()
@@ -147,15 +157,11 @@ def book(
     Example:
       llmworks airline book Tokyo "Ada Lovelace" 2027-03-14
     """
-    from llmworks.apps.airline import Refusal, Toolbox
-    from llmworks.errors import LlmworksError
+    from llmworks.apps.airline import book as book_flight
+    from llmworks.apps.airline.tools import booked_message
+    from llmworks.text import printable
 
-    box = Toolbox()
-    box.begin_turn(f"{city} {passenger} {date}")  # typed by the user: every argument is theirs
-    try:
-        typer.echo(box.book_flight(city, passenger, date))
-    except Refusal as e:
-        raise LlmworksError(e.user_message) from None
+    typer.echo(printable(booked_message(book_flight(city, passenger, date))))
 
 
 @airline.command()
@@ -166,15 +172,11 @@ def cancel(code: Annotated[str, typer.Argument(help="confirmation code, e.g. K7X
     Example:
       llmworks airline cancel K7XQ9P
     """
-    from llmworks.apps.airline import Refusal, Toolbox
-    from llmworks.errors import LlmworksError
+    from llmworks.apps.airline import cancel as cancel_booking
+    from llmworks.apps.airline.tools import cancelled_message
+    from llmworks.text import printable
 
-    box = Toolbox()
-    box.begin_turn(code)
-    try:
-        typer.echo(box.cancel_booking(code))
-    except Refusal as e:
-        raise LlmworksError(e.user_message) from None
+    typer.echo(printable(cancelled_message(cancel_booking(code))))
 
 
 @airline.command()

@@ -1,46 +1,34 @@
 """FlightAI tab: chat with tool calls shown as collapsible steps, voice in and out, a destination picture panel
-and an optional translation by a second model. All the work happens in `llmworks.apps.airline`."""
+and an optional translation by a second model. All the work happens in `llmworks.apps.airline`: each browser
+session holds its own Assistant (in a gr.State), which keeps the conversation; the chatbot only shows it."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 
-from .common import error_markdown, error_message, model_dropdown, text_of
+from .common import error_markdown, model_dropdown
+from .render import chat_messages
 
 NO_TRANSLATION = "No translation"
 
 
-def conversation(history: list[dict] | None) -> list[dict]:
-    """The chat's user/assistant turns, without the tool-step bubbles (those carry metadata)."""
-    out = []
-    for m in history or []:
-        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and not m.get("metadata"):
-            out.append({"role": m["role"], "content": text_of(m.get("content"))})
-    return out
-
-
-def step_bubbles(turn) -> list[dict]:
-    """One collapsible bubble per tool call (title: the call; body: its result or error), plus the reply check."""
-    bubbles = []
-    for step in turn.steps:
-        args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in step.arguments.items())
-        body = step.result if step.ok else f"Error: {step.error}"
-        mark = "🛠️" if step.ok else "⚠️"
-        bubbles.append({"role": "assistant", "content": body,
-                        "metadata": {"title": f"{mark} {step.name}({args})", "status": "done"}})
-    if turn.replaced:
-        bubbles.append({"role": "assistant", "content": f"The model wrote: {turn.model_reply!r}",
-                        "metadata": {"title": f"🔎 Reply checked: {turn.replaced}", "status": "done"}})
-    return bubbles
-
-
-def respond(message: str, audio, history: list[dict] | None, model: str, speak: bool, language: str,
-            translator: str):
-    """→ (chat, textbox, microphone, voice reply, picture, picture note, translation, status). A typed message
-    wins over audio; the audio is cleared after use so it is not asked twice."""
+def _assistant(current, model):
+    """This session's assistant (a new one on the first turn), on the model picked now; the conversation stays."""
     from llmworks.apps.airline import Assistant
+
+    if current is None:
+        return Assistant(model or None)
+    current.use(model or None)
+    return current
+
+
+def respond(message: str, audio, history: list[dict] | None, assistant, model, speak: bool, language: str,
+            translator):
+    """Yields (chat, textbox, microphone, voice reply, picture, picture note, translation, status, assistant) as the
+    turn goes: tool steps as they happen, then the reply, its voice, picture and translation. A typed message wins
+    over audio; the audio is cleared after use so it is not asked twice."""
+    import gradio as gr
 
     history = list(history or [])
     try:
@@ -49,27 +37,32 @@ def respond(message: str, audio, history: list[dict] | None, model: str, speak: 
 
             message = hear(audio)
         if not (message or "").strip():
-            return history, "", None, None, None, "", "", "Type or say a question first."
-        bot = Assistant(model or None)
-        bot.history = conversation(history)
-        turn = bot.ask(message)
-        history += [{"role": "user", "content": message}] + step_bubbles(turn) + \
-                   [{"role": "assistant", "content": turn.reply}]
-        voice = _voice(turn.reply) if speak else None
-        picture, note = _picture(turn)
-        translation = ""
-        if language and language != NO_TRANSLATION:
-            from llmworks.apps.airline.translate import translate
-
-            translation = f"**{language}** ({translator or bot.model.name}): " + \
-                          translate(turn.reply, language, model=translator or bot.model)
-        status = f"{bot.model.name} · {len(turn.steps)} tool call(s) · {turn.seconds:.1f} s"
-        return history, "", None, voice, picture, note, translation, status
+            yield history, "", None, None, None, "", "", "Type or say a question first.", assistant
+            return
+        bot = _assistant(assistant, model)
     except Exception as e:  # shown in the tab, never as a traceback
-        import gradio as gr
-
-        gr.Warning(error_message(e))
-        return history, message or "", None, None, None, "", "", error_markdown(e)
+        yield history, message or "", None, None, None, "", "", error_markdown(e), assistant
+        return
+    language = None if language in (None, "", NO_TRANSLATION) else language
+    turn_events = bot.run(message, language=language, translator=translator or None)
+    view = None
+    for view in chat_messages(turn_events, history + [{"role": "user", "content": message}]):
+        if view.done is None:
+            yield view.messages, "", None, gr.skip(), gr.skip(), gr.skip(), gr.skip(), view.status, bot
+    if view is None or view.done is None:  # the turn failed: its error is the last message; the text stays
+        yield (view.messages if view else history), message, None, None, None, "", "", \
+            (view.status if view else ""), bot
+        return
+    turn = view.done.result
+    try:
+        voice = _voice(turn.reply) if speak else None
+        picture, note = _picture(turn.destination)
+    except Exception as e:  # the reply stands; only its extras failed
+        yield view.messages, "", None, None, None, "", "", error_markdown(e), bot
+        return
+    translation = f"**{turn.language}**: {turn.translation}" if turn.translation is not None else ""
+    status = view.status + (f" · reply checked: {turn.replaced}" if turn.replaced else "")
+    yield view.messages, "", None, voice, picture, note, translation, status, bot
 
 
 def _voice(text: str) -> str:
@@ -83,15 +76,10 @@ def _voice(text: str) -> str:
     return str(speak_reply(text).save(name))
 
 
-def _picture(turn):
-    from llmworks.apps.airline.images import NO_PROVIDER, destination_image, image_provider_configured
+def _picture(destination):
+    from llmworks.apps.airline.images import picture_for
 
-    if not image_provider_configured():
-        return None, NO_PROVIDER
-    if turn.destination is None:
-        return None, "*No destination discussed yet.*"
-
-    pic = destination_image(turn.destination.city)
+    pic = picture_for(destination)
     if pic.png is None:
         return None, pic.note
     import io
@@ -130,9 +118,10 @@ def tab() -> None:
             translator = model_dropdown(label="Translator model")
             translation = gr.Markdown("", elem_id="airline-translation")
             clear = gr.Button("New conversation")
-    inputs = [box, mic, chatbot, model, speak, language, translator]
-    outputs = [chatbot, box, mic, voice, picture, note, translation, status]
+    assistant = gr.State(None)  # this session's Assistant: it keeps the conversation
+    inputs = [box, mic, chatbot, assistant, model, speak, language, translator]
+    outputs = [chatbot, box, mic, voice, picture, note, translation, status, assistant]
     box.submit(respond, inputs, outputs)
     send.click(respond, inputs, outputs)
     mic.stop_recording(respond, inputs, outputs)
-    clear.click(lambda: ([], None, None, "", ""), None, [chatbot, voice, picture, translation, status])
+    clear.click(lambda: ([], None, None, "", "", None), None, [chatbot, voice, picture, translation, status, assistant])

@@ -1,26 +1,35 @@
 """FlightAI's chat: a model with the four airline tools, history kept, and every reply checked against the tools.
 
-    bot = Assistant()                                   # local/smollm2 by default; Assistant("openai/gpt-4.1-mini")
-    turn = bot.ask("How much is a flight to Paris?")
-    turn.reply          # 'A return ticket to Paris costs $899.'
-    turn.steps          # [ToolStep(name='get_ticket_price', arguments={'destination_city': 'Paris'}, ...)]
+    bot = Assistant()                                   # the default model; Assistant("openai/gpt-4.1-mini")
+    for event in bot.run("How much is a flight to Paris?"):
+        ...                                             # ToolStep per tool call, Delta (the reply), Done(Turn)
+    turn = bot.turn("Book it for Ada Lovelace on 2027-03-14")   # the same, run to the end: the Turn
+    turn.reply          # 'Booked Ada Lovelace on the flight to Paris on 2027-03-14 for $899. Confirmation code: …'
+    turn.steps          # [ToolStep(name='book_flight', arguments={...}, ...)]
+
+The assistant owns the conversation (`history`); `reset()` starts a new one.
 
 How a turn runs:
 - Capable models: `llm.run_tools` with all tools, `tool_choice="auto"`, several calls per turn (up to max_steps).
-- Embedded models (`local/...`): SmolLM2-135M, asked to pick among the tools in one constrained decision, picked
-  `get_ticket_price` for almost every request (bookings too). Asked instead to pick an action *name* from an enum
-  (a constrained `llm.structured` call with a few examples), it routes far better; the chosen tool is then called
-  with `tool_choice=<name>` so its arguments are decoded under that tool's schema, and one call is made per turn.
+- Embedded models (the catalog's `embedded` capability): SmolLM2-135M, asked to pick among the tools in one
+  constrained decision, picked `get_ticket_price` for almost every request (bookings too). Asked instead to pick an
+  action *name* from an enum (a constrained `llm.structured` call with a few examples), it routes far better; the
+  chosen tool is then called with `tool_choice=<name>` so its arguments are decoded under that tool's schema, and
+  one call is made per turn.
 - Either way the tools refuse arguments the user never gave (see tools.py), and the reply is checked: a reply that
   drops the fact a tool returned (the price, the code), states numbers or codes no tool returned, or claims a booking
   or cancellation that did not happen is replaced by the tools' own sentences. `turn.model_reply` keeps the original.
+  The reply is therefore sent as one Delta once checked: streaming it first could show a claim the check retracts.
 """
 
 from __future__ import annotations
 
+import contextvars
+import queue
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -28,6 +37,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from llmworks import llm
+from llmworks.errors import LlmworksError
+from llmworks.events import Delta, Done, Event, Progress, ToolStep, app, result
 
 from .db import AirlineDB, Destination, normalize
 from .tools import Outcome, Toolbox
@@ -82,17 +93,33 @@ class Turn:
     stopped_by: str = "answer"
     """How the tool loop ended: 'answer', 'repeat' or 'max_steps'."""
     seconds: float = 0.0
+    translation: str | None = None
+    """The reply in `language`, when a translation was asked for (shown beside the reply, never instead)."""
+    language: str | None = None
+
+
+def routes_first(model: llm.Model) -> bool:
+    """Does this model pick its tool through the router (the catalog's `embedded` capability)? A model the catalog
+    does not know (a custom provider, a test double) is taken to choose tools by itself."""
+    from llmworks.llm import catalog
+
+    try:
+        return catalog.find(model.name).embedded
+    except llm.UnknownModelError:
+        return False
 
 
 class Assistant:
     def __init__(self, model: str | llm.Model | None = None, *, db: AirlineDB | None = None,
                  today: Callable[[], date] = date.today, max_steps: int = 6, history_turns: int = 6,
-                 reply_tokens: int | None = MAX_REPLY_TOKENS):
+                 reply_tokens: int | None = MAX_REPLY_TOKENS, temperature: float | None = None):
         self.model = llm.get_model(model)
         self.reply_tokens = reply_tokens
+        self.temperature = temperature
         self.toolbox = Toolbox(db, today=today)
         self.max_steps = max_steps
         self.history_turns = history_turns
+        self.embedded = routes_first(self.model)
         self.history: list[llm.Message] = []
         """Earlier turns as user/assistant messages (checked replies, so the model never re-reads its own errors)."""
 
@@ -100,17 +127,23 @@ class Assistant:
     def db(self) -> AirlineDB:
         return self.toolbox.db
 
-    @property
-    def embedded(self) -> bool:
-        return self.model.name.startswith("local/")
-
     def reset(self) -> None:
+        """Start a new conversation."""
         self.history = []
 
-    def ask(self, message: str, *, on_step: Callable[[llm.ToolStep], None] | None = None) -> Turn:
+    def use(self, model: str | llm.Model | None) -> None:
+        """Go on with another model (None: the default); the conversation stays."""
+        self.model = llm.get_model(model)
+        self.embedded = routes_first(self.model)
+
+    @app
+    def run(self, message: str, *, language: str | None = None,
+            translator: str | llm.Model | None = None) -> Iterator[Event]:
+        """One turn: a ToolStep per tool call as it happens, the checked reply as a Delta, then Done(Turn). With
+        `language`, the reply is also translated (by `translator`, default: this assistant's model)."""
         message = message.strip()
         if not message:
-            raise llm.LLMError("Type a question first, e.g. 'How much is a flight to Paris?'.")
+            raise LlmworksError("Type a question first, e.g. 'How much is a flight to Paris?'.")
         started = time.perf_counter()
         earlier = [m["content"] for m in self.history if m["role"] == "user"]
         self.toolbox.begin_turn(message, earlier)
@@ -120,18 +153,33 @@ class Assistant:
             if self.embedded:
                 routed = self.route(message)
                 choice = "none" if routed == "answer_directly" else routed
-                run = llm.run_tools(messages, tools=self.toolbox.tools(), model=self.model, system=SYSTEM_PROMPT,
-                                    tool_choice=choice, max_steps=1, max_tokens=self.reply_tokens, on_step=on_step)
+                options = dict(tool_choice=choice, max_steps=1, max_tokens=self.reply_tokens)
             else:
-                run = llm.run_tools(messages, tools=self.toolbox.tools(), model=self.model, system=SYSTEM_PROMPT,
-                                    max_steps=self.max_steps, on_step=on_step)
+                options = dict(max_steps=self.max_steps)
+            run = yield from _steps_as_they_happen(lambda on_step: llm.run_tools(
+                messages, tools=self.toolbox.tools(), model=self.model, system=SYSTEM_PROMPT,
+                temperature=self.temperature, on_step=on_step, **options))
         except llm.ModelOutputError as e:  # e.g. a tool call cut off mid-JSON: the turn fails, the chat goes on
             run = llm.ToolRun(text="", stopped_by=f"invalid model output: {e}")
         outcomes = list(self.toolbox.outcomes)
         reply, why = checked_reply(run.text, outcomes, message)
         self.history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
-        return Turn(message, reply, run.text, run.steps, outcomes, why, self._destination(outcomes, message),
+        if why:
+            yield Progress(f"Reply checked: {why}; the model wrote {run.text.strip()[:120]!r}", warning=True)
+        yield Delta(reply)
+        turn = Turn(message, reply, run.text, run.steps, outcomes, why, self._destination(outcomes, message),
                     routed, run.stopped_by, time.perf_counter() - started)
+        if language and language.strip():
+            from .translate import translate
+
+            turn.language = language.strip()
+            yield Progress(f"Translating into {turn.language}…")
+            turn.translation = translate(reply, turn.language, model=translator or self.model)
+        yield Done(turn)
+
+    def turn(self, message: str, **options) -> Turn:
+        """`run` to the end: the Turn."""
+        return result(self.run(message, **options))
 
     def route(self, message: str) -> str:
         """The embedded model's pick of one action for `message` (constrained to ACTIONS)."""
@@ -145,6 +193,31 @@ class Assistant:
                 if found:
                     return found
         return mentioned_destination(message, self.db.destinations())
+
+
+def _steps_as_they_happen(
+        loop: Callable[[Callable[[llm.ToolStep], None]], llm.ToolRun]) -> Generator[ToolStep, None, llm.ToolRun]:
+    """Run a blocking tool loop on a worker thread, yield each tool step the moment it is done, return the run.
+    The worker runs in a copy of this context, so the app's usage meter counts its model calls. A caller that stops
+    listening does not stop the loop: a booking under way completes (and is in the database)."""
+    out: queue.SimpleQueue = queue.SimpleQueue()
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        try:
+            out.put((True, context.run(loop, lambda step: out.put((False, step)))))
+        except BaseException as e:  # handed to the app's thread, raised there
+            out.put((True, e))
+
+    threading.Thread(target=work, name="airline-tools", daemon=True).start()
+    while True:
+        finished, value = out.get()
+        if not finished:
+            yield ToolStep.of(value)
+        elif isinstance(value, BaseException):
+            raise value
+        else:
+            return value
 
 
 def mentioned_destination(text: str, destinations: list[Destination]) -> Destination | None:

@@ -33,6 +33,7 @@ from .db import (
     CODE_LENGTH,
     MAX_NAME_LENGTH,
     AirlineDB,
+    Booking,
     BookingError,
     Destination,
     normalize,
@@ -79,16 +80,29 @@ class Outcome:
     """Strings a truthful reply contains (the price, the confirmation code)."""
 
 
+def booked_message(booking: Booking) -> str:
+    return (f"Booked {booking.passenger} on the flight to {booking.city} on {booking.travel_date} for "
+            f"${booking.price_usd}. Confirmation code: {booking.code}.")
+
+
+def cancelled_message(booking: Booking) -> str:
+    return f"Cancelled booking {booking.code} ({booking.passenger}, {booking.city}, {booking.travel_date})."
+
+
 class Toolbox:
     """The airline's tools bound to one database and one conversation."""
 
-    def __init__(self, db: AirlineDB | None = None, *, today: Callable[[], date] = date.today):
+    def __init__(self, db: AirlineDB | None = None, *, today: Callable[[], date] = date.today,
+                 direct: bool = False):
+        """`direct`: the user typed the arguments themselves (a command, a form), no model proposed them, so the
+        checks that the user said each one are skipped; every other check holds."""
         self.db = db or AirlineDB()
         self._today = today
+        self.direct = direct
         self.earlier_user_text = ""
         self.user_text = ""
         self.outcomes: list[Outcome] = []
-        self._booked_this_turn: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
+        self._booked_this_turn: dict[tuple[str, str, str], Booking] = {}
 
     @property
     def today(self) -> date:
@@ -168,41 +182,47 @@ class Toolbox:
 
     def book_flight(self, destination_city: str, passenger_name: str, date: str) -> str:
         def run():
-            dest = self._destination(destination_city)
-            name = self._name(passenger_name)
-            day = self._date(date)
-            self._one_in_current_message(dest.city, name, day)
-            key = (dest.city, normalize(name), day.isoformat())
-            if key not in self._booked_this_turn:  # a model repeating its call (respelled) must not book twice
-                try:
-                    booking = self.db.book(dest.city, name, day)
-                except BookingError as e:
-                    raise Refusal(f"Sorry, {e}") from None
-                self._booked_this_turn[key] = (
-                    f"Booked {booking.passenger} on the flight to {booking.city} on {booking.travel_date} for "
-                    f"${booking.price_usd}. Confirmation code: {booking.code}.", [booking.code])
-            return self._booked_this_turn[key]
+            booking = self.book(destination_city, passenger_name, date)
+            return booked_message(booking), [booking.code]
 
         args = {"destination_city": destination_city, "passenger_name": passenger_name, "date": date}
         return self._record("book_flight", args, run)
 
-    def cancel_booking(self, confirmation_code: str) -> str:
-        def run():
-            code = (confirmation_code or "").strip().upper()
-            if not code:
-                raise Refusal("What is your confirmation code?", "(The code is empty.)", grounding=True)
-            if not _CODE_RE.fullmatch(code):
-                raise Refusal(f"{confirmation_code!r} is not a confirmation code (six letters and digits).")
-            if code not in {c.upper() for c in _CODE_RE.findall(self.user_text)}:
-                raise Refusal("What is your confirmation code?", f"(The customer did not give the code {code}.)",
-                              grounding=True)
+    def book(self, destination_city: str, passenger_name: str, date: str) -> Booking:
+        """Check every argument, then book; Refusal (nothing written) when a check fails."""
+        dest = self._destination(destination_city)
+        name = self._name(passenger_name)
+        day = self._date(date)
+        self._one_in_current_message(dest.city, name, day)
+        key = (dest.city, normalize(name), day.isoformat())
+        if key not in self._booked_this_turn:  # a model repeating its call (respelled) must not book twice
             try:
-                booking = self.db.cancel(code)
+                self._booked_this_turn[key] = self.db.book(dest.city, name, day)
             except BookingError as e:
                 raise Refusal(f"Sorry, {e}") from None
-            return f"Cancelled booking {code} ({booking.passenger}, {booking.city}, {booking.travel_date}).", [code]
+        return self._booked_this_turn[key]
+
+    def cancel_booking(self, confirmation_code: str) -> str:
+        def run():
+            booking = self.cancel(confirmation_code)
+            return cancelled_message(booking), [booking.code]
 
         return self._record("cancel_booking", {"confirmation_code": confirmation_code}, run)
+
+    def cancel(self, confirmation_code: str) -> Booking:
+        """Check the code, then cancel; Refusal (nothing written) when a check fails."""
+        code = (confirmation_code or "").strip().upper()
+        if not code:
+            raise Refusal("What is your confirmation code?", "(The code is empty.)", grounding=True)
+        if not _CODE_RE.fullmatch(code):
+            raise Refusal(f"{confirmation_code!r} is not a confirmation code (six letters and digits).")
+        if not self.direct and code not in {c.upper() for c in _CODE_RE.findall(self.user_text)}:
+            raise Refusal("What is your confirmation code?", f"(The customer did not give the code {code}.)",
+                          grounding=True)
+        try:
+            return self.db.cancel(code)
+        except BookingError as e:
+            raise Refusal(f"Sorry, {e}") from None
 
     def list_bookings(self, passenger_name: str) -> str:
         def run():
@@ -231,6 +251,8 @@ class Toolbox:
     def _mentioned(self, value: str) -> bool:
         """Does the user's text (this turn or earlier) contain `value` as whole words, ignoring case and accents?"""
         key = normalize(value)
+        if self.direct:
+            return bool(key)
         said = f" {normalize(self.user_text)} {normalize(self.earlier_user_text)} "
         return bool(key) and f" {key} " in said
 
@@ -283,6 +305,8 @@ class Toolbox:
         if day > today + timedelta(days=BOOKING_WINDOW_DAYS):
             raise Refusal(f"Sorry, bookings for {day.isoformat()} are not open yet: FlightAI books up to "
                           f"{BOOKING_WINDOW_DAYS} days ahead.")
+        if self.direct:
+            return day
         said = dates_in(self.user_text, today) + dates_in(self.earlier_user_text, today)
         if not said:
             raise Refusal("On which date would you like to travel?", "(The customer gave no date.)", grounding=True)
@@ -293,6 +317,8 @@ class Toolbox:
         return day
 
     def _one_in_current_message(self, city: str, name: str, day: date) -> None:
+        if self.direct:
+            return
         now = f" {normalize(self.user_text)} "
         if f" {normalize(city)} " in now or f" {normalize(name)} " in now or day in dates_in(self.user_text, self.today):
             return
