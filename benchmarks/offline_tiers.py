@@ -66,7 +66,14 @@ def error_text(e: BaseException) -> str:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak resident memory. On Linux from VmHWM: ru_maxrss survives fork and exec, so a child
+    started by a parent that holds 1 GB (torch, after the RAG ingest) would report at least that."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024  # kB
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
 
 
 # --- one model, in its own process ---------------------------------------------------------------------------------

@@ -201,14 +201,16 @@ def persona_kept(text: str, persona: str) -> bool:
 def debate(model, n: int, ctx: Context, tick: Tick) -> Cell:
     """The debate app's own ARGUMENTATIVE and POLITE personas, model against itself, for n turns: the share of
     turns that keep their persona by the keyword rubric above."""
-    from llmworks.apps.debate import ARGUMENTATIVE, POLITE, Conversation, Speaker, TurnEnd
+    from llmworks.apps.debate import ARGUMENTATIVE, POLITE, Conversation, Speaker
 
     personas = {"Alex": "argumentative", "Blake": "polite"}
     convo = Conversation([Speaker("Alex", model, ARGUMENTATIVE), Speaker("Blake", model, POLITE)],
                          topic=DEBATE_TOPIC)
     kept, samples = [], []  # (persona, kept it), the turns' beginnings
     for _ in range(n):  # the speakers alternate
-        turn = [e for e in convo.step() if isinstance(e, TurnEnd)][0].turn
+        for _event in convo.step():
+            pass
+        turn = convo.turns[-1]
         persona = personas[turn.speaker]
         kept.append((persona, persona_kept(turn.text, persona)))
         samples.append(f"{turn.speaker}: {turn.text[:160]}")

@@ -169,3 +169,12 @@ def test_a_model_process_that_dies_keeps_what_it_saved(data, monkeypatch):
     assert result["cells"]["debate"]["text"] == "error: model process exited with code -9"
     assert "debate: n/a" in offline_tiers.rests_on([result], ["translation", "debate"])
 
+
+
+def test_peak_memory_is_the_model_process_own_not_its_parents():
+    """A parent holding 400 MB (as after the RAG ingest) must not raise what its child reports."""
+    child = f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); import offline_tiers; print(offline_tiers.peak_rss_mb())"
+    parent = (f"import subprocess, sys; held = b'x' * (400 << 20); "
+              f"print(subprocess.run([sys.executable, '-c', {child!r}], capture_output=True, text=True).stdout)")
+    out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=60)
+    assert 5 < float(out.stdout) < 200, out.stderr
