@@ -80,7 +80,8 @@ def test_brochure_tab_shows_progress(site_url, allow_private):
     text, progress = list(brochure_tab.run("Quillfeather Robotics", site_url + "/", "professional", "English",
                                            FunctionModel(brain)))[-1]
     assert text == "# Quillfeather Robotics\nWe are hiring."
-    assert f"Reading careers page {site_url}/careers" in progress and "Done:" in progress
+    assert f"Reading careers page {site_url}/careers" in progress
+    assert progress.splitlines()[-1].startswith("- test/function · ") and "over 2 calls" in progress
 
 
 def test_tutor_tab():
@@ -99,8 +100,11 @@ def test_store_tab_says_which_context_was_added():
 def test_debate_tab_runs_moderates_and_offers_the_transcript():
     a = FunctionModel(lambda r: "I disagree.", name="test/a")
     b = FunctionModel(lambda r: "Let us agree.", name="test/b")
-    *_, (convo, chat_view, totals, transcript) = debate.start(a, b, debate.NONE, "", "", "", "tea", 1, 50)
-    assert [m["content"] for m in chat_view] == ["**Alex**: I disagree.", "**Blake**: Let us agree."]
+    *live, (convo, chat_view, totals, transcript) = debate.start(a, b, debate.NONE, "", "", "", "tea", 1, 50)
+    assert any(len(v) == 2 and v[1]["content"].startswith("**Blake**") for _, v, _, _ in live)  # a message a turn
+    assert "Blake (test/b) is speaking" in [status for *_, status, _ in live]
+    assert [m["content"] for m in chat_view] == ["**Alex** _(test/a)_: I disagree.",
+                                                 "**Blake** _(test/b)_: Let us agree."]
     assert "2 turns" in totals and transcript and open(transcript).read().startswith("# Conversation: tea")
     *_, (convo, chat_view, totals, _) = debate.moderate(convo, "Be nice.", 1)
     assert chat_view[2] == {"role": "user", "content": "**Moderator**: Be nice."}

@@ -7,18 +7,18 @@ import json
 
 import pytest
 
-from llmworks import llm, web
+from llmworks import events, llm, web
 from llmworks.apps.brochure import (
-    Delta,
-    Done,
+    Brochure,
     LinkChoice,
-    Progress,
     brochure_messages,
     candidate_links,
     clean_selection,
-    create_brochure,
+    run,
     select_links,
+    write_brochure,
 )
+from llmworks.events import Delta, Done, Progress
 from llmworks.llm.testing import FunctionModel, ScriptedModel
 
 COMPANY = "Quillfeather Robotics"
@@ -95,19 +95,23 @@ def test_pipeline_reads_chosen_pages_and_writes_from_them(site_url, allow_privat
         return f"# {COMPANY}\nFounded in 2017 in Tampere."
 
     model = FunctionModel(brain)
-    events = list(create_brochure(COMPANY, site_url + "/", model=model, tone="humorous", language="Finnish"))
-    progress = [e.message for e in events if isinstance(e, Progress)]
+    seen = list(run(COMPANY, site_url + "/", model=model, tone="humorous", language="Finnish"))
+    progress = [e.text for e in seen if isinstance(e, Progress)]
     assert f"Reading about page {site_url}/about" in progress
     assert f"Reading products page {site_url}/products.html" in progress
-    assert "".join(e.text for e in events if isinstance(e, Delta)) == f"# {COMPANY}\nFounded in 2017 in Tampere."
-    done = events[-1]
-    assert isinstance(done, Done) and [p.url for p in done.pages] == [f"{site_url}/", f"{site_url}/about",
-                                                                      f"{site_url}/products.html"]
+    assert "".join(e.text for e in seen if isinstance(e, Delta)) == f"# {COMPANY}\nFounded in 2017 in Tampere."
+    done = seen[-1]
+    assert isinstance(done, Done) and isinstance(done.result, Brochure)
+    brochure = done.result
+    assert brochure.text == f"# {COMPANY}\nFounded in 2017 in Tampere."
+    assert [p.url for p in brochure.pages] == [f"{site_url}/", f"{site_url}/about", f"{site_url}/products.html"]
     prompt = model.requests[-1].messages[-1]["content"]
     assert "founded in 2017 in Tampere" in prompt and "Sprout-3 is our pollinating drone" in prompt
     assert "These terms govern" not in prompt  # the terms page was never read
     assert "Finnish" in prompt and "humorous" in prompt
-    assert done.response.usage.output_tokens > 0
+    # the usage sums both calls: the link choice (structured) and the writing
+    assert done.calls == 2 and done.usage.output_tokens > brochure.response.usage.output_tokens > 0
+    assert done.usage.input_tokens > brochure.response.usage.input_tokens
 
 
 def test_a_broken_sub_page_is_skipped_not_fatal(site_url, allow_private):
@@ -117,14 +121,15 @@ def test_a_broken_sub_page_is_skipped_not_fatal(site_url, allow_private):
         return web.fetch(url)
 
     model = ScriptedModel([json.dumps({"links": [{"type": "careers", "url": f"{site_url}/careers"}]}), "Brochure."])
-    events = list(create_brochure(COMPANY, site_url + "/", model=model, fetch=fetch))
-    assert any(isinstance(e, Progress) and e.message.startswith(f"Skipped {site_url}/careers") for e in events)
-    assert [p.url for p in events[-1].pages] == [f"{site_url}/"]
+    seen = list(run(COMPANY, site_url + "/", model=model, fetch=fetch))
+    assert any(isinstance(e, Progress) and e.warning and e.text.startswith(f"Skipped {site_url}/careers")
+               for e in seen)
+    assert [p.url for p in seen[-1].result.pages] == [f"{site_url}/"]
 
 
 def test_unreadable_landing_page_fails_clearly(site_url, allow_private):
     with pytest.raises(web.BotWallError):
-        list(create_brochure(COMPANY, site_url + "/botwall", model=ScriptedModel([])))
+        write_brochure(COMPANY, site_url + "/botwall", model=ScriptedModel([]))
 
 
 def test_prompt_stays_within_the_context_window():
@@ -139,16 +144,14 @@ def test_prompt_stays_within_the_context_window():
 
 def test_unknown_tone_is_a_clear_error():
     with pytest.raises(llm.LLMError, match="professional, humorous"):
-        list(create_brochure(COMPANY, "https://q.example", tone="sarcastic", model=ScriptedModel([])))
+        write_brochure(COMPANY, "https://q.example", tone="sarcastic", model=ScriptedModel([]))
 
 
 @pytest.mark.slow
 def test_end_to_end_on_the_embedded_model(site_url, allow_private):
     """local/smollm2 picks links (schema-constrained), reads them and writes about the fixture company."""
-    events = list(create_brochure(COMPANY, site_url + "/", model="local/smollm2", temperature=0.0, max_links=1,
-                                  max_tokens=120))
-    done = events[-1]
-    assert isinstance(done, Done)
+    done = events.result(run(COMPANY, site_url + "/", model="local/smollm2", temperature=0.0, max_links=1,
+                             max_tokens=120))
     on_page = {link.url for link in done.pages[0].links}
     assert done.links, "the model chose no link at all"
     for choice in done.links:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import io
+import json
+import sys
+
 import pytest
 
 from llmworks.cli import main
+from llmworks.llm import client
+from llmworks.llm.testing import FunctionModel, ScriptedModel
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    """Register a test model under a name, as if it were a provider's model (as tests/llm/test_cli.py does)."""
+
+    def make(model, name="test/scripted"):
+        monkeypatch.setitem(client._models, name, model)
+        return model
+
+    return make
 
 
 def test_help_lists_the_commands(capsys):
@@ -51,7 +68,74 @@ def test_debate_saves_a_transcript(tmp_path, capsys):
                  "--topic", "cats or dogs", "-o", str(out_file)])
     assert code == 0
     out, err = capsys.readouterr()
-    assert "Alex (local/smollm2):" in out and "Blake (local/smollm2):" in out
+    assert "**Alex** _(local/smollm2)_: " in out and "**Blake** _(local/smollm2)_: " in out
     assert f"Transcript: {out_file}" in err and "2 turns" in err
     text = out_file.read_text()
     assert text.startswith("# Conversation: cats or dogs") and "**Alex**" in text and "**Blake**" in text
+
+
+def test_summarize_renders_progress_reply_and_usage(site_url, allow_private, scripted, capsys):
+    scripted(ScriptedModel(["- Quillfeather makes robots.", "- Again."]))
+    assert main(["summarize", site_url + "/about", "-m", "test/scripted"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "- Quillfeather makes robots.\n"  # only the summary: it can be piped to a file
+    reading, summarizing, usage = err.splitlines()
+    assert reading == f"Reading {site_url}/about" and summarizing.startswith("Summarizing 'About")
+    assert usage.startswith("[test/scripted: ") and "cost unknown" in usage
+    assert main(["summarize", site_url + "/about", "-m", "test/scripted", "--no-usage", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"url": f"{site_url}/about", "title": json.loads(out)["title"], "summary": "- Again."}
+    assert "[test/scripted" not in err
+
+
+def test_options_left_out_are_the_apps_defaults(site_url, allow_private, scripted, capsys):
+    from llmworks.apps import brochure, summarize, tutor
+
+    model = scripted(FunctionModel(lambda r: {"links": []} if r.schema else "ok"))
+    assert main(["summarize", site_url + "/about", "-m", "test/scripted"]) == 0
+    assert main(["tutor", "What is a token?", "-m", "test/scripted"]) == 0
+    assert main(["brochure", "Quillfeather", site_url + "/", "-m", "test/scripted"]) == 0
+    assert [r.max_tokens for r in model.requests] == [summarize.REPLY_TOKENS, tutor.REPLY_TOKENS, 600,
+                                                      brochure.REPLY_TOKENS]
+    assert "professional" in model.requests[-1].messages[-1]["content"].lower()
+    assert main(["tutor", "What is a token?", "-m", "test/scripted", "--max-tokens", "33"]) == 0
+    assert model.requests[-1].max_tokens == 33
+
+
+def test_brochure_json_names_the_links_and_pages(site_url, allow_private, scripted, capsys):
+    def brain(request):
+        if request.schema:
+            return {"links": [{"type": "careers", "url": f"{site_url}/careers"}]}
+        return "# Quillfeather"
+
+    scripted(FunctionModel(brain))
+    assert main(["brochure", "Quillfeather", site_url + "/", "-m", "test/scripted", "--json", "-u"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"company": "Quillfeather", "brochure": "# Quillfeather",
+                               "links": [{"type": "careers", "url": f"{site_url}/careers"}],
+                               "pages": [f"{site_url}/", f"{site_url}/careers"]}
+    assert f"Reading careers page {site_url}/careers" in err and "over 2 calls" in err
+
+
+def test_interactive_store_keeps_the_conversation_until_reset(scripted, capsys, monkeypatch):
+    model = scripted(ScriptedModel(["No belts, sorry.", "Hats are 60% off.", "Hello!"]))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Any belts?\nAnd hats?\n/reset\nHi\n/exit\n"))
+    assert main(["store", "-m", "test/scripted"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Welcome to ") and "No belts, sorry.\n" in out and "Hats are 60% off.\n" in out
+    assert "Context added for: belt." in err
+    second, after_reset = model.requests[1].messages, model.requests[2].messages
+    assert [m["content"] for m in second[1:]] == ["Any belts?", "No belts, sorry.", "And hats?"]
+    assert [m["content"] for m in after_reset[1:]] == ["Hi"]
+
+
+def test_debate_prints_who_speaks_and_keeps_the_transcript(scripted, tmp_path, capsys):
+    scripted(FunctionModel(lambda r: "I disagree.", name="test/a"), "test/a")
+    scripted(FunctionModel(lambda r: "Let us agree.", name="test/b"), "test/b")
+    out_file = tmp_path / "t.md"
+    assert main(["debate", "-a", "test/a", "-b", "test/b", "-n", "1", "--persona-b", "Be kind.",
+                 "-o", str(out_file)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "**Alex** _(test/a)_: I disagree.\n\n**Blake** _(test/b)_: Let us agree.\n\n"
+    assert err.splitlines()[-1].startswith("2 turns; ") and f"Transcript: {out_file}" in err
+    assert "- **Blake** (test/b): Be kind." in out_file.read_text()

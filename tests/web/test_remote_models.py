@@ -13,7 +13,8 @@ import httpx
 import pytest
 import respx
 
-from llmworks.apps.brochure import Done, Progress, create_brochure
+from llmworks.apps.brochure import run
+from llmworks.events import Done, Progress
 from llmworks.llm import catalog
 
 CASSETTE = Path(__file__).parent / "cassettes" / "brochure_openai.json"
@@ -53,7 +54,7 @@ def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
     with respx.mock(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()  # the fixture site is served for real
         api = mock.post("https://api.openai.com/v1/chat/completions").mock(side_effect=_replay(site_url, seen))
-        events = list(create_brochure("Quillfeather Robotics", site_url + "/", model="openai/gpt-4.1-mini"))
+        events = list(run("Quillfeather Robotics", site_url + "/", model="openai/gpt-4.1-mini"))
 
     assert api.call_count == 2
     links_call, brochure_call = seen
@@ -67,8 +68,9 @@ def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
     # the model strayed to /terms; the code dropped it and read the other three
     done = events[-1]
     assert isinstance(done, Done)
-    assert [c.url for c in done.links] == [f"{site_url}/about", f"{site_url}/products.html", f"{site_url}/careers"]
-    read = [e.message for e in events if isinstance(e, Progress) and e.message.startswith("Reading ")]
+    brochure = done.result
+    assert [c.url for c in brochure.links] == [f"{site_url}/about", f"{site_url}/products.html", f"{site_url}/careers"]
+    read = [e.text for e in events if isinstance(e, Progress) and e.text.startswith("Reading ")]
     assert read == [f"Reading {site_url}/", f"Reading about page {site_url}/about",
                     f"Reading products page {site_url}/products.html", f"Reading careers page {site_url}/careers"]
     # step 3 streamed, with usage requested, from a prompt holding the pages' facts
@@ -78,12 +80,15 @@ def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
     assert "founded in 2017 in Tampere" in prompt and "Embedded software engineer" in prompt
     assert "These terms govern" not in prompt
     # the streamed text, tokens and price came back through the SDK
-    assert done.text.startswith("# Quillfeather Robotics")
-    assert "Sprout-3" in done.text and "140 people" in done.text
-    usage = done.response.usage
+    assert brochure.text.startswith("# Quillfeather Robotics")
+    assert "Sprout-3" in brochure.text and "140 people" in brochure.text
+    usage = brochure.response.usage
     assert (usage.input_tokens, usage.output_tokens) == (1161, 243)
     assert usage.cost_usd == pytest.approx(catalog.cost_usd("openai/gpt-4.1-mini", 1161, 243))
     assert usage.cost_usd > 0
+    # the brochure's total includes the link choice (312 in / 71 out in the recording), which it used to leave out
+    assert done.calls == 2 and (done.usage.input_tokens, done.usage.output_tokens) == (1161 + 312, 243 + 71)
+    assert done.usage.cost_usd == pytest.approx(catalog.cost_usd("openai/gpt-4.1-mini", 312, 71) + usage.cost_usd)
 
 
 
@@ -101,6 +106,7 @@ def _sse(text: str, usage: tuple[int, int]) -> bytes:
 
 
 def test_debate_with_a_remote_speaker_totals_its_cost(openai_key):
+    from llmworks import events
     from llmworks.apps.debate import Conversation, Speaker
     from llmworks.llm.testing import FunctionModel
 
@@ -116,7 +122,7 @@ def test_debate_with_a_remote_speaker_totals_its_cost(openai_key):
                          topic="tea or coffee")
     with respx.mock() as mock:
         mock.post("https://api.openai.com/v1/chat/completions").mock(side_effect=respond)
-        list(convo.run(2))
+        debate = events.result(convo.run(2))
     assert [t.text for t in convo.turns] == ["Coffee is better.", "Tea is calmer, Alex.", "Coffee is better.",
                                              "Tea still wins."]
     assert convo.turns[1].model == "openai/gpt-4.1-mini"
@@ -127,3 +133,4 @@ def test_debate_with_a_remote_speaker_totals_its_cost(openai_key):
     expected = catalog.cost_usd("openai/gpt-4.1-mini", 120, 7) + catalog.cost_usd("openai/gpt-4.1-mini", 160, 5)
     assert convo.usage.cost_usd == pytest.approx(expected) and convo.usage.cost_usd > 0
     assert f"${expected:.4f}" in convo.to_markdown()
+    assert debate.total.cost_usd == pytest.approx(expected) and len(debate.turns) == 4

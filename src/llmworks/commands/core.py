@@ -35,8 +35,9 @@ def chat(
       cat notes.md | llmworks chat -s "Summarize this"
       llmworks chat                       # interactive; /exit to leave
     """
-    from .. import llm
+    from ..apps.chat import Chat
     from ..errors import LlmworksError
+    from .render import render
 
     prompt = None if prompt is None else utf8(prompt, "the prompt")
     piped = None if sys.stdin is None or sys.stdin.isatty() else read_stdin()
@@ -46,17 +47,11 @@ def chat(
         # `chat ""` or an empty pipe is a mistake: going interactive would hang a script or ask an empty question
         raise LlmworksError("Nothing to ask: the prompt is empty.",
                             'Type a question, e.g. llmworks chat "Hello", or run llmworks chat alone for a conversation.')
+    conversation = Chat(model=model, system=system, temperature=temperature, max_tokens=max_tokens)
     if prompt:
-        _reply([{"role": "user", "content": prompt}], model, system, temperature, max_tokens, usage)
+        render(conversation.run(prompt), usage=usage)
         return
-    llm.get_model(model)  # fail now on a bad name, not after the first question
-    history: list[dict] = []
-
-    def turn(line: str) -> None:
-        history.append({"role": "user", "content": line})
-        history.append({"role": "assistant", "content": _reply(history, model, system, temperature, max_tokens, usage)})
-
-    repl("Interactive chat", turn, history.clear)
+    repl("Interactive chat", lambda line: render(conversation.run(line), usage=usage), conversation.reset)
 
 
 def read_stdin() -> str:
@@ -70,32 +65,6 @@ def read_stdin() -> str:
         typer.secho(f"Warning: the input is not UTF-8 (byte {e.start}); undecodable bytes were replaced with \ufffd. "
                     "Convert it first for exact text, e.g. iconv -f latin1 -t utf-8.", fg="yellow", err=True)
         return data.decode("utf-8", errors="replace")
-
-
-def _reply(messages, model, system, temperature, max_tokens, show_usage) -> str:
-    from .. import llm
-
-    from ..text import printable
-
-    s = llm.stream(messages, model=model, system=system, temperature=temperature, max_tokens=max_tokens)
-    for delta in s:
-        sys.stdout.write(printable(delta))  # a model echoing ESC sequences must not drive the terminal
-        sys.stdout.flush()
-    sys.stdout.write("\n")
-    if show_usage and s.response:
-        typer.secho(usage_line(s.response), dim=True, err=True)
-    return s.response.text if s.response else ""
-
-
-def usage_line(r) -> str:
-    """'[model: 36 in / 17 out tokens, $0.000000, 0.62 s, first token 0.05 s, 40.1 tok/s]' for one llm.Response."""
-    speed = f", {r.tokens_per_s:.1f} tok/s" if r.tokens_per_s else ""
-    ttft = f", first token {r.ttft_s:.2f} s" if r.ttft_s is not None else ""
-    # why a reply ended, when it was not the model's own choice: 'length' (the max_tokens cap), 'repetition' (the
-    # loop guard), 'cancelled'
-    end = f", ended by {r.finish_reason}" if r.finish_reason not in (None, "stop", "tool_calls") else ""
-    return (f"[{r.model}: {r.usage.input_tokens:,} in / {r.usage.output_tokens:,} out tokens, "
-            f"{r.usage.cost_text(6)}, {r.duration_s:.2f} s{ttft}{speed}{end}]")
 
 
 def models(

@@ -1,6 +1,8 @@
 """Commands for the web and chat apps: summarize, brochure, tutor, store, debate.
 
-Markdown goes to stdout as it streams (pipe it to a file); progress and the tokens/cost line go to stderr.
+Each command hands its options to the app and renders the app's events (commands/render.py): markdown to stdout
+as it streams (pipe it to a file); progress and, with -u, the tokens/cost line to stderr. Defaults (reply
+lengths, personas, styles) belong to the apps: an option left out is not passed on.
 """
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ from typing import Optional
 
 import typer
 
-from ..text import one_line, printable
-from .core import usage_line
-from .repl import repl
+from .repl import repl, utf8
 
 MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/smollm2; see `llmworks models`)"
+USAGE_HELP = "print tokens, cost and speed after the reply"
 
 
 def register(app: typer.Typer) -> None:
@@ -27,73 +28,84 @@ def register(app: typer.Typer) -> None:
 def summarize(
     url: str = typer.Argument(..., help="web page to summarize"),
     model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    style: str = typer.Option("neutral", "--style", help="neutral | snarky | bullets | eli5"),
-    max_tokens: int = typer.Option(500, "--max-tokens", help="longest summary, in tokens"),
+    style: Optional[str] = typer.Option(None, "--style", help="neutral (default) | snarky | bullets | eli5"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest summary, in tokens"),
     temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print {url, title, summary} as JSON instead"),
 ) -> None:
     """Stream a markdown summary of a web page.
 
     Example: llmworks summarize https://example.com --style snarky -m openai/gpt-4.1-mini
     """
-    from llmworks import web
-    from llmworks.apps.summarize import summarize_page
-    from llmworks.apps.summarize.summarizer import STYLES
-    from llmworks.errors import LlmworksError
+    from llmworks.apps import summarize as app
 
-    if style not in STYLES:  # before the fetch: a typo should not cost a download
-        raise LlmworksError(f"Unknown style {style!r}; choose one of: {', '.join(STYLES)}.")
-    _progress(f"Reading {url}")
-    page = web.fetch(url)
-    _progress(f"Summarizing {page.title or page.url!r} ({len(page.text):,} characters)")
-    _print_stream(summarize_page(page, model=model, style=style, temperature=temperature, max_tokens=max_tokens))
+    from .render import render
+
+    options = _given(model=model, style=style, temperature=temperature, max_tokens=max_tokens)
+    render(app.run(url, **options), usage=usage,
+           as_json=(lambda s: {"url": s.page.url, "title": s.page.title, "summary": s.text}) if as_json else None)
 
 
 def brochure(
     company: str = typer.Argument(..., help="the company's name"),
     url: str = typer.Argument(..., help="its landing page"),
-    tone: str = typer.Option("professional", "--tone", help="professional | humorous"),
-    language: str = typer.Option("English", "--language", help="language of the brochure"),
+    tone: Optional[str] = typer.Option(None, "--tone", help="professional (default) | humorous"),
+    language: Optional[str] = typer.Option(None, "--language", help="language of the brochure (default English)"),
     model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    max_links: int = typer.Option(5, "--max-links", help="most pages to read besides the landing page"),
-    max_tokens: int = typer.Option(700, "--max-tokens", help="longest brochure, in tokens"),
+    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    max_links: Optional[int] = typer.Option(None, "--max-links", help="most pages to read besides the landing page"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest brochure, in tokens"),
+    usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print {company, brochure, links, pages} as JSON instead"),
 ) -> None:
     """Write a markdown brochure about a company from its web site (the model picks which pages to read).
 
     Example: llmworks brochure "Hugging Face" https://huggingface.co --tone humorous -m openai/gpt-4.1-mini
     """
-    from llmworks.apps.brochure import Delta, Done, Progress, create_brochure
+    from llmworks.apps import brochure as app
 
-    for event in create_brochure(company, url, model=model, tone=tone, language=language, max_links=max_links,
-                                 max_tokens=max_tokens):
-        if isinstance(event, Progress):
-            _progress(event.message)
-        elif isinstance(event, Delta):
-            typer.echo(printable(event.text), nl=False)
-        elif isinstance(event, Done):
-            typer.echo()
-            _stats(event.response)
+    from .render import render
+
+    def json_of(b):
+        return {"company": company, "brochure": b.text, "links": [c.model_dump() for c in b.links],
+                "pages": [p.url for p in b.pages]}
+
+    options = _given(model=model, tone=tone, language=language, max_links=max_links, temperature=temperature,
+                     max_tokens=max_tokens)
+    render(app.run(company, url, **options), usage=usage, as_json=json_of if as_json else None)
 
 
 def tutor(
     question: str = typer.Argument(..., help="a technical question"),
     model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
     examples: bool = typer.Option(True, "--examples/--no-examples", help="show the model worked examples first"),
-    max_tokens: int = typer.Option(600, "--max-tokens"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest answer, in tokens"),
+    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print {question, answer} as JSON instead"),
 ) -> None:
     """Ask the technical tutor; the answer streams as markdown.
 
     Example: llmworks tutor "Why do LLMs need a tokenizer?" -m openai/gpt-4.1-mini
     """
-    from llmworks.apps.tutor import ask
+    from llmworks.apps import tutor as app
 
-    _print_stream(ask(question, model=model, examples=examples, max_tokens=max_tokens))
+    from .render import render
+
+    question = utf8(question, "the question")
+    options = _given(model=model, examples=examples, temperature=temperature, max_tokens=max_tokens)
+    render(app.run(question, **options), usage=usage, as_json=(lambda a: {"question": question, "answer": a.text}) if as_json else None)
 
 
 def store(
     message: Optional[str] = typer.Argument(None, help="one message; leave out for an interactive chat"),
     config: Optional[str] = typer.Option(None, "--config", help="store TOML file (system prompt, topics)"),
     model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    max_tokens: int = typer.Option(300, "--max-tokens", help="longest reply, in tokens"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest reply, in tokens"),
+    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print {reply, topics} as JSON instead (one message)"),
 ) -> None:
     """Chat with the store's customer-service assistant (topics in the config add context when mentioned).
 
@@ -101,70 +113,51 @@ def store(
     """
     from llmworks.apps.store import StoreAssistant, StoreConfig
 
-    bot = StoreAssistant(StoreConfig.load(config), model=model, max_tokens=max_tokens)
+    from .render import render
+
+    bot = StoreAssistant(StoreConfig.load(config), model=model, temperature=temperature, max_tokens=max_tokens)
     if message is not None:
-        _print_stream(bot.reply(message))
+        render(bot.run(utf8(message, "the message")), usage=usage,
+               as_json=(lambda r: {"reply": r.text, "topics": list(r.topics)}) if as_json else None)
         return
-    typer.echo(bot.config.greeting or f"Welcome to {bot.config.name}!")
-    history: list[dict] = []
-
-    def turn(text: str) -> None:
-        reply = _print_stream(bot.reply(text, history))
-        history.extend([{"role": "user", "content": text}, {"role": "assistant", "content": reply}])
-
-    repl("Store assistant", turn, history.clear)
+    typer.echo(bot.config.welcome())
+    repl("Store assistant", lambda line: render(bot.run(line), usage=usage), bot.reset)
 
 
 def debate(
     model_a: Optional[str] = typer.Option(None, "-a", help="first speaker's model"),
     model_b: Optional[str] = typer.Option(None, "-b", help="second speaker's model"),
     model_c: Optional[str] = typer.Option(None, "-c", help="optional third speaker's model"),
-    rounds: int = typer.Option(3, "--rounds", "-n", help="rounds; every speaker talks once per round"),
+    rounds: Optional[int] = typer.Option(None, "--rounds", "-n", help="rounds (default 3); every speaker talks once "
+                                         "per round"),
     topic: str = typer.Option("", "--topic", help="what they talk about"),
     persona_a: Optional[str] = typer.Option(None, "--persona-a", help="default: argumentative and snarky"),
     persona_b: Optional[str] = typer.Option(None, "--persona-b", help="default: polite, looks for common ground"),
     persona_c: Optional[str] = typer.Option(None, "--persona-c", help="default: curious, sums up"),
-    max_tokens: int = typer.Option(200, "--max-tokens", help="longest turn, in tokens"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest turn, in tokens"),
+    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="transcript file (default: under LLMWORKS_HOME)"),
+    usage: bool = typer.Option(False, "-u", "--usage", help=USAGE_HELP),
 ) -> None:
     """Let two or three models with personas talk for N rounds; saves a markdown transcript.
 
     Example: llmworks debate -a openai/gpt-4.1-mini -b local/smollm2 --rounds 3 --topic "Is a hot dog a sandwich?"
     """
-    from llmworks.apps.debate import DEFAULT_NAMES, DEFAULT_PERSONAS, Conversation, Delta, Speaker, TurnEnd, TurnStart
+    from llmworks.apps.debate import Conversation
 
-    chosen = [(model_a, persona_a), (model_b, persona_b)] + ([(model_c, persona_c)] if model_c else [])
-    speakers = [Speaker(DEFAULT_NAMES[i], m, p or DEFAULT_PERSONAS[i]) for i, (m, p) in enumerate(chosen)]
-    convo = Conversation(speakers, topic=topic, max_tokens=max_tokens)
+    from .render import render
+
+    models = [model_a, model_b] + ([model_c] if model_c else [])
+    convo = Conversation.between(models, [persona_a, persona_b, persona_c], topic=topic, temperature=temperature,
+                                 max_tokens=max_tokens)
     try:
-        for event in convo.run(rounds):
-            if isinstance(event, TurnStart):
-                typer.secho(f"\n{event.speaker.name} ({event.speaker.model_name}):", bold=True)
-            elif isinstance(event, Delta):
-                typer.echo(printable(event.text), nl=False)
-            elif isinstance(event, TurnEnd):
-                typer.echo()
+        render(convo.run(**_given(rounds=rounds)), usage=usage)
     finally:  # an interrupted debate still keeps what was said
         if convo.turns:
             path = convo.save(out)
-            usage = convo.usage
-            _progress(f"{len(convo.turns)} turns; {usage.input_tokens:,} in / {usage.output_tokens:,} out tokens; "
-                      f"{usage.cost_text()}. Transcript: {path}")
+            typer.secho(f"{convo.summary()}. Transcript: {path}", dim=True, err=True)
 
 
-def _progress(message: str) -> None:
-    typer.secho(one_line(message), dim=True, err=True)  # page titles and URLs are the web's text
-
-
-def _print_stream(stream) -> str:
-    """Echo a llm.Stream's deltas, then the tokens/cost line; return the whole text."""
-    for delta in stream:
-        typer.echo(printable(delta), nl=False)  # model and page text: no terminal control characters
-    typer.echo()
-    _stats(stream.response)
-    return stream.response.text if stream.response else ""
-
-
-def _stats(response) -> None:
-    if response is not None:
-        _progress(usage_line(response))
+def _given(**options):
+    """The options the user gave: the rest is left to the app's own defaults."""
+    return {name: value for name, value in options.items() if value is not None}

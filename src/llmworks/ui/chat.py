@@ -4,45 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line
-
-DEFAULT_SYSTEM = "You are a helpful assistant. Answer concisely, in markdown."
+from .common import error_markdown, error_message, history_messages, model_dropdown
+from .render import chat_messages
 
 
 def respond(message: str, history: list[dict] | None, system: str, model, temperature: float, max_tokens: int,
             streaming: bool) -> Iterator[tuple[list[dict], str, str]]:
     """Yield (chat history, stats markdown, textbox value) as the reply arrives; errors become a message."""
-    from llmworks import llm
+    from llmworks.apps.chat import Chat
 
     history = list(history or [])
     if not (message or "").strip():
         yield history, "Type a message first.", ""
         return
-    messages = history_messages(history) + [{"role": "user", "content": message}]
-    history = history + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-    yield history, "…", ""
+    shown = history + [{"role": "user", "content": message}]
+    yield shown, "…", ""
     try:
-        kwargs = dict(model=model or None, system=(system or "").strip() or None,
-                      temperature=float(temperature), max_tokens=int(max_tokens) if max_tokens else None)
-        if streaming:
-            stream = llm.stream(messages, **kwargs)
-            text = ""
-            for delta in stream:
-                text += delta
-                history[-1] = {"role": "assistant", "content": text}
-                yield history, "…", ""
-            response = stream.response
-        else:
-            response = llm.chat(messages, **kwargs)
-        history[-1] = {"role": "assistant", "content": response.text if response else ""}
-        yield history, stats_line(response, label="Last reply:"), ""
-    except Exception as e:  # shown in the tab, never as a traceback
-        history[-1] = {"role": "assistant", "content": f"⚠️ {error_message(e)}"}
-        yield history, error_markdown(e), ""
+        chat = Chat(model=model or None, system=(system or "").strip() or None, temperature=float(temperature),
+                    max_tokens=int(max_tokens) if max_tokens else None, stream=bool(streaming),
+                    history=history_messages(history))
+    except Exception as e:  # an unknown model: shown in the tab, never as a traceback
+        yield shown + [{"role": "assistant", "content": f"⚠️ {error_message(e)}"}], error_markdown(e), ""
+        return
+    for view in chat_messages(chat.run(message), shown):
+        yield view.messages, view.status, ""
 
 
 def tab() -> None:
     import gradio as gr
+
+    from llmworks.apps.chat import SUGGESTED_MAX_TOKENS, SUGGESTED_SYSTEM, SUGGESTED_TEMPERATURE
 
     with gr.Row():
         with gr.Column(scale=3):
@@ -52,10 +43,10 @@ def tab() -> None:
                 send = gr.Button("Send", variant="primary", scale=1, elem_id="chat-send")
             stats = gr.Markdown("", elem_id="chat-stats")
         with gr.Column(scale=2):
-            system = gr.Textbox(DEFAULT_SYSTEM, label="System prompt", lines=3)
+            system = gr.Textbox(SUGGESTED_SYSTEM, label="System prompt", lines=3)
             model = model_dropdown()
-            temperature = gr.Slider(0.0, 2.0, value=0.7, step=0.05, label="Temperature")
-            max_tokens = gr.Number(512, label="Max tokens per reply", precision=0, minimum=1)
+            temperature = gr.Slider(0.0, 2.0, value=SUGGESTED_TEMPERATURE, step=0.05, label="Temperature")
+            max_tokens = gr.Number(SUGGESTED_MAX_TOKENS, label="Max tokens per reply", precision=0, minimum=1)
             streaming = gr.Checkbox(True, label="Stream the reply")
             clear = gr.Button("Clear conversation")
     inputs = [box, chatbot, system, model, temperature, max_tokens, streaming]

@@ -7,60 +7,45 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .common import error_markdown, model_dropdown
+from .render import chat_messages
 
 NONE = "(none)"
 
 
 def _display(convo) -> list[dict]:
+    """Every turn so far as a chat message; the moderator on the user's side."""
     from llmworks.apps.debate import MODERATOR
 
-    out = []
-    for t in convo.turns:
-        role = "user" if t.speaker == MODERATOR else "assistant"
-        out.append({"role": role, "content": f"**{t.speaker}**: {t.text}"})
-    return out
-
-
-def _totals(convo, saved: Path | None = None) -> str:
-    u = convo.usage
-    line = f"{len(convo.turns)} turns · {u.input_tokens:,} in / {u.output_tokens:,} out tokens · {u.cost_text()}"
-    return line + (f" · transcript saved to `{saved}`" if saved else "")
+    return [{"role": "user" if t.speaker == MODERATOR else "assistant", "content": t.markdown()}
+            for t in convo.turns]
 
 
 def _rounds(convo, rounds: int) -> Iterator[tuple[object, list[dict], str, str | None]]:
-    """Run `rounds` rounds, yielding (state, chat, totals, transcript file) as each turn streams."""
-    from llmworks.apps.debate import Delta, TurnStart
-
-    live = ""
-    for event in convo.run(int(rounds)):
-        if isinstance(event, TurnStart):
-            live = f"**{event.speaker.name}**: "
-        elif isinstance(event, Delta):
-            live += event.text
-        else:
-            live = ""
-        chat = _display(convo) + ([{"role": "assistant", "content": live}] if live else [])
-        yield convo, chat, _totals(convo), None
+    """Run `rounds` rounds, yielding (state, chat, status, transcript file) as each turn streams."""
+    for view in chat_messages(convo.run(int(rounds)), _display(convo)):
+        if view.done is None:
+            yield convo, view.messages, view.status, None
+    if not convo.turns:
+        return
     saved = convo.save()
     download = convo.save(Path(tempfile.mkdtemp(prefix="llmworks-debate-")) / saved.name)  # Gradio serves tmp files
-    yield convo, _display(convo), _totals(convo, saved), str(download)
+    status = view.status if view.done is None else f"{convo.summary()} · transcript saved to `{saved}`"
+    yield convo, _display(convo), status, str(download)  # the turns as kept: labels a model copied are gone
 
 
 def start(model_a, model_b, model_c, persona_a: str, persona_b: str, persona_c: str, topic: str, rounds: int,
-          max_tokens: int):
+          max_tokens: int | None):
     """A new conversation, run for `rounds` rounds."""
-    from llmworks.apps.debate import DEFAULT_NAMES, DEFAULT_PERSONAS, Conversation, Speaker
+    from llmworks.apps.debate import Conversation
 
+    models = [model_a or None, model_b or None] + ([model_c] if model_c and model_c != NONE else [])
     try:
-        chosen = [(model_a, persona_a), (model_b, persona_b)]
-        if model_c and model_c != NONE:
-            chosen.append((model_c, persona_c))
-        speakers = [Speaker(DEFAULT_NAMES[i], m or None, (p or "").strip() or DEFAULT_PERSONAS[i])
-                    for i, (m, p) in enumerate(chosen)]
-        convo = Conversation(speakers, topic=(topic or "").strip(), max_tokens=int(max_tokens))
-        yield from _rounds(convo, rounds)
+        convo = Conversation.between(models, [persona_a, persona_b, persona_c], topic=topic or "",
+                                     max_tokens=int(max_tokens) if max_tokens else None)
     except Exception as e:
         yield None, [], error_markdown(e), None
+        return
+    yield from _rounds(convo, rounds)
 
 
 def moderate(convo, text: str, rounds: int):
@@ -68,18 +53,15 @@ def moderate(convo, text: str, rounds: int):
     if convo is None:
         yield None, [], "Start a conversation first.", None
         return
-    try:
-        if (text or "").strip():
-            convo.add_moderator(text)
-        yield from _rounds(convo, rounds)
-    except Exception as e:
-        yield convo, _display(convo), error_markdown(e), None
+    if (text or "").strip():
+        convo.add_moderator(text)
+    yield from _rounds(convo, rounds)
 
 
 def tab() -> None:
     import gradio as gr
 
-    from llmworks.apps.debate import DEFAULT_NAMES, DEFAULT_PERSONAS
+    from llmworks.apps.debate import DEFAULT_NAMES, DEFAULT_PERSONAS, REPLY_TOKENS, ROUNDS
 
     state = gr.State(None)
     with gr.Row():
@@ -90,8 +72,8 @@ def tab() -> None:
         personas = [gr.Textbox(DEFAULT_PERSONAS[i], label=f"{DEFAULT_NAMES[i]}", lines=2) for i in range(3)]
     with gr.Row():
         topic = gr.Textbox("", label="Topic", placeholder="Is a hot dog a sandwich?", scale=3)
-        rounds = gr.Number(2, label="Rounds", precision=0, minimum=1, maximum=20, scale=1)
-        max_tokens = gr.Number(200, label="Max tokens per turn", precision=0, minimum=16, scale=1)
+        rounds = gr.Number(ROUNDS, label="Rounds", precision=0, minimum=1, maximum=20, scale=1)
+        max_tokens = gr.Number(REPLY_TOKENS, label="Max tokens per turn", precision=0, minimum=16, scale=1)
     start_button = gr.Button("Start conversation", variant="primary")
     chat = gr.Chatbot(height=420, label="Conversation")
     with gr.Row():

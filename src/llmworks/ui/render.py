@@ -1,14 +1,15 @@
 """The workbench renderer: any app's events as Gradio updates, the same way for every tab.
 
-    for view in chat_messages(store.run(message, history), chatbot_history):
+    for view in chat_messages(bot.run(message), chatbot_history):
         yield view.messages, view.status            # chatbot messages, the status line
     for view in markdown(summarize.run(url)):
         yield view.text, view.status                 # markdown output, the status line
 
-A delta grows the reply, a tool step is a collapsible message ("🛠️ Used tool …"), progress is the status
-line, and at the end the status is the usage line (the CLI's, `commands.render.usage_parts`). `view.done` is
-the app's Done on the last update (None before, and after an error). An error ends the stream as an
-"**Error:** …" status (and a "⚠️ …" reply in a chat), never a traceback.
+A delta grows the reply; a tool step is a collapsible message ("🛠️ Used tool …"); progress is the status
+line; text after a tool step or a progress line starts a new message (the next speaker in a debate). At the
+end the status is the usage line (the CLI's, `commands.render.usage_parts`) and `view.done` the app's Done
+(None before that, and after an error). An error ends the stream as an "**Error:** …" status (and a "⚠️ …"
+reply in a chat), never a traceback.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ def chat_messages(events: Iterable, history: list[dict] | None = None) -> Iterat
     """Chatbot messages (`history` + what the app says) and a status line, updated at every event."""
     messages = list(history or [])
     reply: dict | None = None  # the assistant message being written
-    status = "…"
+    wrote, status = False, "…"
     try:
         for event in events:
             if isinstance(event, Delta):
+                wrote = True
                 if reply is None:
                     reply = {"role": "assistant", "content": ""}
                     messages.append(reply)
@@ -72,7 +74,10 @@ def chat_messages(events: Iterable, history: list[dict] | None = None) -> Iterat
                 reply = None  # text after a tool call is a new message, below the step
             elif isinstance(event, Progress):
                 status = ("⚠️ " if event.warning else "") + event.text
+                reply = None  # a new step (the next speaker, say): its text is a new message
             elif isinstance(event, Done):
+                if not wrote and _result_text(event.result):  # a reply that came whole, not streamed
+                    messages.append({"role": "assistant", "content": _result_text(event.result)})
                 yield ChatView(list(messages), usage_text(event), event)
                 return
             yield ChatView(list(messages), status)

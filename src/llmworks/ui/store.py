@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line
+from .common import error_markdown, error_message, history_messages, model_dropdown
 from .paths import confine
+from .render import chat_messages
 
 
 def respond(message: str, history: list[dict] | None, model, config_path: str) -> Iterator[tuple[list[dict], str, str]]:
@@ -16,22 +17,18 @@ def respond(message: str, history: list[dict] | None, model, config_path: str) -
     if not (message or "").strip():
         yield history, "Type a message first.", ""
         return
+    shown = history + [{"role": "user", "content": message}]
     try:
         config = confine(config_path, field="Store config") if (config_path or "").strip() else None
-        bot = StoreAssistant(StoreConfig.load(config), model=model or None)
-        topics = ", ".join(t.keywords[0] for t in bot.topics_for(message))
-        note = f"Context added for: {topics}. " if topics else ""
-        stream = bot.reply(message, history_messages(history))
-        history = history + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        text = ""
-        for delta in stream:
-            text += delta
-            history[-1] = {"role": "assistant", "content": text}
-            yield history, note + "…", ""
-        yield history, note + stats_line(stream.response), ""
-    except Exception as e:
-        yield history + [{"role": "user", "content": message},
-                         {"role": "assistant", "content": f"⚠️ {error_message(e)}"}], error_markdown(e), ""
+        bot = StoreAssistant(StoreConfig.load(config), model=model or None, history=history_messages(history))
+    except Exception as e:  # a bad config path or file: shown in the tab
+        yield shown + [{"role": "assistant", "content": f"⚠️ {error_message(e)}"}], error_markdown(e), ""
+        return
+    note = ""
+    for view in chat_messages(bot.run(message), shown):
+        if view.done and view.done.result.topics:  # keep the context note beside the usage line at the end
+            note = f"Context added for: {', '.join(view.done.result.topics)}. "
+        yield view.messages, note + view.status, ""
 
 
 def tab() -> None:
@@ -39,8 +36,7 @@ def tab() -> None:
 
     from llmworks.apps.store import DEFAULT_CONFIG, StoreConfig
 
-    greeting = StoreConfig.load().greeting
-    chatbot = gr.Chatbot(value=[{"role": "assistant", "content": greeting}] if greeting else [], height=380,
+    chatbot = gr.Chatbot(value=[{"role": "assistant", "content": StoreConfig.load().welcome()}], height=380,
                          label="Store assistant")
     with gr.Row():
         box = gr.Textbox(placeholder="Do you sell belts?", show_label=False, scale=5)

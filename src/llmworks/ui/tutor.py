@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .common import error_markdown, model_dropdown, stats_line
+from .common import model_dropdown
+from .render import markdown
 
 
 def run(question: str, model, examples: bool) -> Iterator[tuple[str, str]]:
     """Yield (answer markdown, status markdown)."""
-    from llmworks.apps.tutor import ask
+    from llmworks.apps import tutor
 
-    try:
-        stream = ask(question or "", model=model or None, examples=bool(examples))
-        text = ""
-        for delta in stream:
-            text += delta
-            yield text, "…"
-        yield text, stats_line(stream.response)
-    except Exception as e:
-        yield "", error_markdown(e)
+    for view in markdown(tutor.run(question or "", model=model or None, examples=bool(examples))):
+        yield view.text, view.status
 
 
 def tab() -> None:

@@ -1,13 +1,14 @@
 """Company brochure from its web site: the model picks the relevant links (structured output, checked in code),
 the pages are read, and a markdown brochure for customers, investors and recruits is streamed.
 
-    from llmworks.apps.brochure import create_brochure, Progress, Delta, Done
+    from llmworks.apps import brochure
+    for event in brochure.run("Acme", "https://acme.example"): ...   # Progress…, Delta…, Done(Brochure)
 """
 
-from .brochure import TONES, Delta, Done, Progress, brochure_messages, create_brochure
-from .links import LINK_TYPES, LinkChoice, LinkSelection, candidate_links, clean_selection, select_links
+from .brochure import LANGUAGE, REPLY_TOKENS, TONE, TONES, Brochure, brochure_messages, run, write_brochure
+from .links import LINK_TYPES, MAX_LINKS, LinkChoice, LinkSelection, candidate_links, clean_selection, select_links
 
 __all__ = [
-    "create_brochure", "brochure_messages", "Progress", "Delta", "Done", "TONES",
+    "run", "write_brochure", "Brochure", "brochure_messages", "TONE", "TONES", "LANGUAGE", "REPLY_TOKENS", "MAX_LINKS",
     "select_links", "candidate_links", "clean_selection", "LinkChoice", "LinkSelection", "LINK_TYPES",
 ]

@@ -1,12 +1,10 @@
 """The brochure pipeline: landing page → model-chosen links → those pages → a streamed markdown brochure.
 
-`create_brochure` is a generator of events so the CLI and the UI can show progress (which page is being read)
-and the brochure as it is written:
+`run` is an app (see `llmworks.events`): it says which page it is reading and streams the brochure as it is
+written; its Done carries a `Brochure` and the usage of both model calls (link choice and writing).
 
-    for event in create_brochure("Acme", "https://acme.example"):
-        if isinstance(event, Progress): print(event.message)
-        elif isinstance(event, Delta): print(event.text, end="")
-        elif isinstance(event, Done): print(event.response.usage)
+    for event in run("Acme", "https://acme.example"): ...      # Progress…, Delta…, Done(Brochure)
+    write_brochure("Acme", "https://acme.example").text       # the brochure alone
 """
 
 from __future__ import annotations
@@ -14,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from llmworks import llm, web
+from llmworks import events, llm, web
+from llmworks.events import Delta, Done, Event, Progress, app
 
-from .links import LinkChoice, select_links
+from .links import MAX_LINKS, LinkChoice, select_links
 
 TONES = {
     "professional": "Write in a confident, professional tone.",
     "humorous": "Write in a light, humorous and entertaining tone, but keep every fact right.",
 }
 REPLY_TOKENS = 700
+TONE, LANGUAGE = "professional", "English"
 MAX_PROMPT_TOKENS = 6000  # enough for the gist of five pages; keeps a small local model fast and focused
 
 SYSTEM = (
@@ -32,45 +32,40 @@ SYSTEM = (
 )
 
 
-@dataclass
-class Progress:
-    message: str
-
-
-@dataclass
-class Delta:
+@dataclass(frozen=True)
+class Brochure:
     text: str
-
-
-@dataclass
-class Done:
-    text: str
-    response: llm.Response | None
+    """The brochure, in markdown."""
     links: list[LinkChoice] = field(default_factory=list)
+    """The links the model chose (checked: on the landing page, allowed)."""
     pages: list[web.Page] = field(default_factory=list)
+    """The pages read: the landing page first, then the chosen ones that could be read."""
+    response: llm.Response | None = None
+    """The writing call: model, timing, why it ended (Done.usage has both calls' tokens and cost)."""
 
 
-Event = Progress | Delta | Done
-
-
-def create_brochure(
+@app
+def run(
     company: str,
     url: str,
     *,
     model: str | llm.Model | None = None,
-    tone: str = "professional",
-    language: str = "English",
-    max_links: int = 5,
+    tone: str = TONE,
+    language: str | None = LANGUAGE,
+    max_links: int | None = None,
     temperature: float | None = None,
-    max_tokens: int = REPLY_TOKENS,
+    max_tokens: int | None = None,
     fetch: Callable[[str], web.Page] = web.fetch,
 ) -> Iterator[Event]:
-    """Run the pipeline, yielding Progress, then Delta per chunk of the brochure, then one Done."""
+    """Run the pipeline, yielding Progress, then Delta per chunk of the brochure, then Done(Brochure)."""
     if tone not in TONES:
         raise llm.LLMError(f"Unknown tone {tone!r}; choose one of: {', '.join(TONES)}.")
     company = company.strip()
     if not company:
         raise llm.LLMError("Give the company's name, e.g. llmworks brochure \"Hugging Face\" https://huggingface.co")
+    language = (language or "").strip() or LANGUAGE
+    max_links = MAX_LINKS if max_links is None else max_links
+    max_tokens = max_tokens or REPLY_TOKENS
     m = llm.get_model(model)
 
     yield Progress(f"Reading {url}")
@@ -80,7 +75,7 @@ def create_brochure(
     if links:
         yield Progress("Chose: " + ", ".join(f"{c.type} {c.url}" for c in links))
     else:
-        yield Progress("No relevant links chosen: writing from the landing page alone")
+        yield Progress("No relevant links chosen: writing from the landing page alone", warning=True)
 
     pages = [landing]
     for choice in links:
@@ -88,7 +83,7 @@ def create_brochure(
         try:
             pages.append(fetch(choice.url))
         except web.FetchError as e:  # one broken sub-page should not sink the brochure
-            yield Progress(f"Skipped {choice.url}: {e}")
+            yield Progress(f"Skipped {choice.url}: {e}", warning=True)
 
     messages = brochure_messages(company, pages, tone=tone, language=language, model=m, max_tokens=max_tokens)
     yield Progress(f"Writing the brochure from {len(pages)} page(s)")
@@ -96,10 +91,15 @@ def create_brochure(
     for delta in stream:
         yield Delta(delta)
     response = stream.response
-    yield Done(text=response.text if response else "", response=response, links=links, pages=pages)
+    yield Done(Brochure(response.text if response else "", links, pages, response))
 
 
-def brochure_messages(company: str, pages: list[web.Page], *, tone: str = "professional", language: str = "English",
+def write_brochure(company: str, url: str, **options) -> Brochure:
+    """The brochure alone, without the progress (options as for `run`)."""
+    return events.result(run(company, url, **options))
+
+
+def brochure_messages(company: str, pages: list[web.Page], *, tone: str = TONE, language: str = LANGUAGE,
                       model: str | llm.Model | None = None, max_tokens: int = REPLY_TOKENS) -> list[llm.Message]:
     """System + user prompt with every page clipped to an equal share of the model's context window."""
     m = llm.get_model(model)

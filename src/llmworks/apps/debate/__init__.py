@@ -1,7 +1,9 @@
 """Model-vs-model conversation: two or three models with personas talk for N rounds, a human may moderate,
 tokens and cost are totalled, and the transcript is saved as markdown.
 
-    from llmworks.apps.debate import Conversation, Speaker
+    from llmworks.apps.debate import Conversation
+    convo = Conversation.between(["local/smollm2", "openai/gpt-4.1-mini"], topic="Tea or coffee?")
+    for event in convo.run(2): ...     # Progress (who speaks), Delta…, Done(Debate)
 """
 
 from .conversation import (
@@ -11,16 +13,16 @@ from .conversation import (
     DEFAULT_PERSONAS,
     MODERATOR,
     POLITE,
+    REPLY_TOKENS,
+    ROUNDS,
     Conversation,
-    Delta,
+    Debate,
     Speaker,
     Turn,
-    TurnEnd,
-    TurnStart,
     clean_reply,
 )
 
 __all__ = [
-    "Conversation", "Speaker", "Turn", "TurnStart", "Delta", "TurnEnd", "clean_reply", "MODERATOR",
-    "ARGUMENTATIVE", "POLITE", "CURIOUS", "DEFAULT_NAMES", "DEFAULT_PERSONAS",
+    "Conversation", "Speaker", "Turn", "Debate", "clean_reply", "MODERATOR", "ARGUMENTATIVE", "POLITE", "CURIOUS",
+    "DEFAULT_NAMES", "DEFAULT_PERSONAS", "REPLY_TOKENS", "ROUNDS",
 ]

@@ -1,9 +1,8 @@
 """Two or three models with personas talk in turns. Each speaker sees its own lines as `assistant` turns and
 everyone else's (other models and the human moderator) as `user` turns labelled with the speaker's name.
 
-    convo = Conversation([Speaker("Alex", "local/smollm2", ARGUMENTATIVE), Speaker("Blake", "openai/gpt-4.1-mini",
-                          POLITE)], topic="Is a hot dog a sandwich?")
-    for event in convo.run(rounds=3): ...        # TurnStart, Delta, TurnEnd
+    convo = Conversation.between(["local/smollm2", "openai/gpt-4.1-mini"], topic="Is a hot dog a sandwich?")
+    for event in convo.run(rounds=3): ...        # per turn: Progress (who speaks), Delta…; then Done(Debate)
     convo.add_moderator("Please wrap up.")       # a human turn, seen by every speaker
     convo.save()                                 # markdown transcript, written atomically
 """
@@ -13,12 +12,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from llmworks import llm
+from llmworks.events import Delta, Done, Event, Progress, app
 
 ARGUMENTATIVE = ("You are very argumentative: you disagree with anything in the conversation and challenge "
                  "everything, in a snarky way.")
@@ -29,6 +29,8 @@ DEFAULT_NAMES = ("Alex", "Blake", "Casey")
 DEFAULT_PERSONAS = (ARGUMENTATIVE, POLITE, CURIOUS)
 MODERATOR = "Moderator"
 REPLY_TOKENS = 200
+ROUNDS = 3
+SPEAKER_COUNT = "A conversation needs two or three speakers (-a and -b, optionally -c)."
 
 
 @dataclass
@@ -50,24 +52,24 @@ class Turn:
     """None for the human moderator."""
     usage: llm.Usage | None = None
 
+    def heading(self) -> str:
+        """'**Alex** _(local/smollm2)_: ', how a turn starts in the transcript and on screen."""
+        return f"**{self.speaker}**" + (f" _({self.model})_" if self.model else "") + ": "
 
-@dataclass
-class TurnStart:
-    speaker: Speaker
-
-
-@dataclass
-class Delta:
-    speaker: Speaker
-    text: str
+    def markdown(self) -> str:
+        return self.heading() + self.text
 
 
-@dataclass
-class TurnEnd:
-    turn: Turn
+@dataclass(frozen=True)
+class Debate:
+    """What one `run` or `step` produced, and the conversation's totals so far."""
 
-
-Event = TurnStart | Delta | TurnEnd
+    turns: list[Turn]
+    """The turns spoken in this run."""
+    total: llm.Usage
+    """Every model call of the whole conversation (Done.usage has this run's)."""
+    summary: str
+    """'4 turns; 1,200 in / 340 out tokens; $0.0000', for a status line."""
 
 
 @dataclass
@@ -80,12 +82,25 @@ class Conversation:
     usage: llm.Usage = field(default_factory=lambda: llm.Usage(0, 0, 0.0))
     """All the models' calls so far; cost None as soon as one model's price is unknown."""
 
+    @classmethod
+    def between(cls, models: Sequence[str | llm.Model | None], personas: Sequence[str | None] = (), *,
+                topic: str = "", temperature: float | None = None, max_tokens: int | None = None) -> Conversation:
+        """Two or three speakers with the default names, and the default persona where none (or a blank) is given."""
+        if not 2 <= len(models) <= len(DEFAULT_NAMES):
+            raise llm.LLMError(SPEAKER_COUNT)
+        personas = [*personas, *[None] * len(models)]
+        speakers = [Speaker(DEFAULT_NAMES[i], m, (personas[i] or "").strip() or DEFAULT_PERSONAS[i])
+                    for i, m in enumerate(models)]
+        return cls(speakers, topic=topic.strip(), temperature=temperature, max_tokens=max_tokens or REPLY_TOKENS)
+
     def __post_init__(self):
         if not 2 <= len(self.speakers) <= 3:
-            raise llm.LLMError("A conversation needs two or three speakers (-a and -b, optionally -c).")
+            raise llm.LLMError(SPEAKER_COUNT)
         names = [s.name for s in self.speakers]
         if len(set(names)) != len(names) or MODERATOR in names:
             raise llm.LLMError(f"Speaker names must be different from each other and from {MODERATOR!r}: {names}")
+        for speaker in self.speakers:
+            speaker.model_name  # a misspelt model fails now, not after the first speaker's turn
 
     # -- prompts --------------------------------------------------------------------------------------------
 
@@ -121,28 +136,47 @@ class Conversation:
         spoken = sum(1 for t in self.turns if t.speaker != MODERATOR)
         return self.speakers[spoken % len(self.speakers)]
 
+    @app
     def step(self) -> Iterator[Event]:
-        """One turn of the next speaker, streamed."""
+        """One turn of the next speaker, streamed; Done carries a Debate of that turn."""
+        turn = yield from self._turn()
+        yield Done(self._debate([turn]))
+
+    @app
+    def run(self, rounds: int = ROUNDS) -> Iterator[Event]:
+        """`rounds` rounds: every speaker speaks once per round, in order; Done carries a Debate."""
+        if rounds < 1:
+            raise llm.LLMError("--rounds must be at least 1.")
+        turns = []
+        for _ in range(rounds * len(self.speakers)):
+            turns.append((yield from self._turn()))
+        yield Done(self._debate(turns))
+
+    def _turn(self) -> Iterator[Event]:
         speaker = self.next_speaker()
-        yield TurnStart(speaker)
+        model = speaker.model_name
+        yield Progress(f"{speaker.name} ({model}) is speaking")
+        yield Delta(Turn(speaker.name, "", model).heading())  # who speaks, in the reply's own text
         stream = llm.stream(self.messages_for(speaker), model=speaker.model, temperature=self.temperature,
                             max_tokens=self.max_tokens)
         for delta in stream:
-            yield Delta(speaker, delta)
+            yield Delta(delta)
+        yield Delta("\n\n")
         response = stream.response
         text = clean_reply(response.text if response else "", speaker.name, [s.name for s in self.speakers])
         usage = response.usage if response else llm.Usage()
         self.usage = self.usage + usage
-        turn = Turn(speaker.name, text, model=response.model if response else speaker.model_name, usage=usage)
+        turn = Turn(speaker.name, text, model=response.model if response else model, usage=usage)
         self.turns.append(turn)
-        yield TurnEnd(turn)
+        return turn
 
-    def run(self, rounds: int) -> Iterator[Event]:
-        """`rounds` rounds: every speaker speaks once per round, in order."""
-        if rounds < 1:
-            raise llm.LLMError("--rounds must be at least 1.")
-        for _ in range(rounds * len(self.speakers)):
-            yield from self.step()
+    def _debate(self, turns: list[Turn]) -> Debate:
+        return Debate(turns, self.usage, self.summary())
+
+    def summary(self) -> str:
+        """'4 turns; 1,200 in / 340 out tokens; $0.0000'."""
+        u = self.usage
+        return f"{len(self.turns)} turns; {u.input_tokens:,} in / {u.output_tokens:,} out tokens; {u.cost_text()}"
 
     def add_moderator(self, text: str) -> Turn:
         """A human turn, seen by every speaker as a user message from the Moderator."""
@@ -160,8 +194,7 @@ class Conversation:
             lines.append(f"- **{s.name}** ({s.model_name}): {s.persona}")
         lines += ["", "---", ""]
         for t in self.turns:
-            who = f"**{t.speaker}**" + (f" _({t.model})_" if t.model else "")
-            lines += [f"{who}: {t.text}", ""]
+            lines += [t.markdown(), ""]
         cost = "unknown" if self.usage.cost_usd is None else f"${self.usage.cost_usd:.4f}"
         lines += ["---", "", f"Tokens: {self.usage.input_tokens:,} in, {self.usage.output_tokens:,} out; "
                   f"cost: {cost}.", ""]

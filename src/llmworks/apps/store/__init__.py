@@ -1,9 +1,10 @@
 """Store assistant: a customer-service chatbot with a configurable system prompt and topic-triggered context.
 
     bot = StoreAssistant(StoreConfig.load("my_store.toml"))
-    for delta in bot.reply("Do you sell belts?", history=[]): print(delta, end="")
+    for event in bot.run("Do you sell belts?"): ...     # Progress (context added), Delta…, Done(Reply)
+    bot.reply("And hats?").text                           # remembers the conversation; bot.reset() forgets
 """
 
-from .assistant import DEFAULT_CONFIG, StoreAssistant, StoreConfig, Topic
+from .assistant import DEFAULT_CONFIG, REPLY_TOKENS, Reply, StoreAssistant, StoreConfig, Topic
 
-__all__ = ["StoreAssistant", "StoreConfig", "Topic", "DEFAULT_CONFIG"]
+__all__ = ["StoreAssistant", "StoreConfig", "Topic", "Reply", "DEFAULT_CONFIG", "REPLY_TOKENS"]

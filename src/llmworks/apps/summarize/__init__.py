@@ -1,9 +1,10 @@
 """Website summarizer: fetch a page safely, stream a markdown summary in a chosen style.
 
-    from llmworks.apps.summarize import summarize
-    for delta in summarize("https://example.com", style="snarky"): print(delta, end="")
+    from llmworks.apps import summarize
+    for event in summarize.run("https://example.com", style="snarky"): ...   # Progress, Delta…, Done(Summary)
+    summarize.summarize("https://example.com").text                          # the summary alone
 """
 
-from .summarizer import STYLES, summarize, summarize_page, summary_messages
+from .summarizer import REPLY_TOKENS, STYLE, STYLES, Summary, run, summarize, summarize_page, summary_messages
 
-__all__ = ["summarize", "summarize_page", "summary_messages", "STYLES"]
+__all__ = ["run", "summarize", "summarize_page", "summary_messages", "Summary", "STYLE", "STYLES", "REPLY_TOKENS"]

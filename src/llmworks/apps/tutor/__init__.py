@@ -1,9 +1,10 @@
 """Technical tutor: a persona and worked examples (multi-shot) before the question; the answer is streamed.
 
-    from llmworks.apps.tutor import ask
-    for delta in ask("What is a Python generator?"): print(delta, end="")
+    from llmworks.apps import tutor
+    for event in tutor.run("What is a Python generator?"): ...   # Delta…, Done(Answer)
+    tutor.answer("What is a Python generator?").text
 """
 
-from .tutor import EXAMPLES, SYSTEM, ask, tutor_messages
+from .tutor import EXAMPLES, REPLY_TOKENS, SYSTEM, Answer, answer, run, tutor_messages
 
-__all__ = ["ask", "tutor_messages", "SYSTEM", "EXAMPLES"]
+__all__ = ["run", "answer", "Answer", "tutor_messages", "SYSTEM", "EXAMPLES", "REPLY_TOKENS"]

@@ -3,7 +3,11 @@ example, why it matters), which steers a strong model and gives a small one a pa
 
 from __future__ import annotations
 
-from llmworks import llm
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from llmworks import events, llm
+from llmworks.events import Delta, Done, Event, app
 
 SYSTEM = (
     "You are a patient technical tutor for software engineers learning Python, LLMs and machine learning. "
@@ -32,6 +36,13 @@ EXAMPLES: list[tuple[str, str]] = [
 REPLY_TOKENS = 600
 
 
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    """The tutor's answer, in markdown."""
+    response: llm.Response | None = None
+
+
 def tutor_messages(question: str, *, examples: bool = True) -> list[llm.Message]:
     question = question.strip()
     if not question:
@@ -44,8 +55,17 @@ def tutor_messages(question: str, *, examples: bool = True) -> list[llm.Message]
     return messages
 
 
-def ask(question: str, *, model: str | llm.Model | None = None, examples: bool = True,
-        temperature: float | None = None, max_tokens: int = REPLY_TOKENS) -> llm.Stream:
-    """A stream of the tutor's markdown answer; `.response` has usage and cost once consumed."""
-    return llm.stream(tutor_messages(question, examples=examples), model=model, temperature=temperature,
-                      max_tokens=max_tokens)
+@app
+def run(question: str, *, model: str | llm.Model | None = None, examples: bool = True,
+        temperature: float | None = None, max_tokens: int | None = None) -> Iterator[Event]:
+    """The tutor's markdown answer as it is written; Done carries an Answer."""
+    stream = llm.stream(tutor_messages(question, examples=examples), model=model, temperature=temperature,
+                        max_tokens=max_tokens or REPLY_TOKENS)
+    for delta in stream:
+        yield Delta(delta)
+    yield Done(Answer(stream.response.text if stream.response else "", stream.response))
+
+
+def answer(question: str, **options) -> Answer:
+    """The tutor's answer alone (options as for `run`)."""
+    return events.result(run(question, **options))
