@@ -92,7 +92,7 @@ def serve(site: dict[str, bytes]) -> tuple[str, ThreadingHTTPServer]:
 @dataclass
 class BrochureRun:
     done: object
-    """The brochure's `Done` event: text, response, chosen links, pages read."""
+    """The brochure app's result (`apps.brochure.Brochure`): text, response, chosen links, pages read."""
     seconds: float
     facts: list[str]
     relevant: int
@@ -103,12 +103,10 @@ class BrochureRun:
 
 def run_brochure(base: str, model: str, *, max_tokens: int = 400) -> BrochureRun:
     """The Insurellm brochure from the site served at `base`, at temperature 0, and the facts it names."""
-    from llmworks.apps.brochure import Done, create_brochure
+    from llmworks.apps.brochure import write_brochure
 
     start = time.perf_counter()
-    events = list(create_brochure("Insurellm", base + "/", model=model, temperature=0.0, max_tokens=max_tokens))
-    done = events[-1]
-    assert isinstance(done, Done)
+    done = write_brochure("Insurellm", base + "/", model=model, temperature=0.0, max_tokens=max_tokens)
     on_page = {link.url for link in done.pages[0].links}
     relevant = sum(bool(RELEVANT.search(c.url)) for c in done.links)
     bad = [c.url for c in done.links if c.url not in on_page or re.search(r"terms|privacy|login|mailto", c.url)]
@@ -117,14 +115,13 @@ def run_brochure(base: str, model: str, *, max_tokens: int = 400) -> BrochureRun
 
 def run_summary(base: str, path: str, model: str, *, max_tokens: int = 200):
     """(summary text, its llm.Response, facts it names, facts the page holds) for the page at base + path."""
-    from llmworks import web
+    from llmworks import events, web
     from llmworks.apps.summarize import summarize_page
 
     page = web.fetch(base + path)
-    stream = summarize_page(page, model=model, temperature=0.0, max_tokens=max_tokens)
-    text = "".join(stream)
+    summary = events.result(summarize_page(page, model=model, temperature=0.0, max_tokens=max_tokens))
     on_page = facts_in(page.text)
-    return text, stream.response, [f for f in facts_in(text) if f in on_page], on_page
+    return summary.text, summary.response, [f for f in facts_in(summary.text) if f in on_page], on_page
 
 
 def main() -> None:

@@ -54,6 +54,29 @@ def test_interactive_chat_keeps_history_until_exit(scripted, capsys, monkeypatch
     assert [m["content"] for m in second] == ["My name is Ada.", "Hello Ada.", "What is my name?"]
 
 
+def test_a_failed_turn_is_one_line_and_the_conversation_goes_on(monkeypatch, capsys):
+    from llmworks import llm
+    from llmworks.llm.testing import FunctionModel
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    def flaky(request):
+        if len(model.requests) == 1:
+            raise llm.ProviderError("The provider timed out; try again.")
+        return "Your name is Ada."
+
+    model = FunctionModel(flaky)
+    monkeypatch.setitem(client._models, "test/flaky", model)
+    monkeypatch.setattr(sys, "stdin", Tty("My name is Ada.\nWhat is my name?\n/exit\n"))
+    assert main(["chat", "-m", "test/flaky"]) == 0
+    out, err = capsys.readouterr()
+    assert "Error: The provider timed out; try again." in err and "Traceback" not in err
+    assert out.count("Your name is Ada.") == 1
+    assert [m["content"] for m in model.requests[1].messages] == ["What is my name?"]  # the failed turn is not kept
+
+
 def test_unknown_model_is_one_clear_line_and_exit_1(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["chat", "hi", "-m", "opnai/gpt-4o"]) == 1

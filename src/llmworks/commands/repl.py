@@ -1,11 +1,14 @@
-"""Terminal input for chat-like commands: the interactive loop (read lines until /exit or Ctrl-D; /reset forgets),
-and `utf8`, which makes text typed or passed in a non-UTF-8 encoding safe to send to a model."""
+"""Terminal input for chat-like commands: the interactive loop (read lines until /exit or Ctrl-D; /reset forgets;
+a failed turn is one red line and the conversation goes on), and `utf8`, which makes text typed or passed in a
+non-UTF-8 encoding safe to send to a model."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import typer
+
+from ..errors import LlmworksError
 
 
 def utf8(text: str, source: str = "the input") -> str:
@@ -38,4 +41,7 @@ def repl(banner: str, on_line: Callable[[str], None], on_reset: Callable[[], Non
         if line == "/reset":
             on_reset()
         elif line:
-            on_line(line)
+            try:
+                on_line(line)
+            except LlmworksError as e:  # a timeout or a refused request: say so, keep the conversation
+                typer.secho(f"Error: {e}", fg="red", err=True)
