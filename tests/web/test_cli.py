@@ -88,16 +88,19 @@ def test_summarize_renders_progress_reply_and_usage(site_url, allow_private, scr
     assert "[test/scripted" not in err
 
 
-def test_options_left_out_are_the_apps_defaults(site_url, allow_private, scripted, capsys):
-    from llmworks.apps import brochure, summarize, tutor
+def test_options_left_out_are_the_apps_defaults(site_url, allow_private, scripted, capsys, monkeypatch):
+    from llmworks.apps.brochure import brochure
+    from llmworks.apps.summarize import summarizer
+    from llmworks.apps.tutor import tutor
 
+    for module, tokens in ((summarizer, 111), (tutor, 222), (brochure, 333)):  # the commands have no default
+        monkeypatch.setattr(module, "REPLY_TOKENS", tokens)                  # of their own to fall back on
     model = scripted(FunctionModel(lambda r: {"links": []} if r.schema else "ok"))
     assert main(["summarize", site_url + "/about", "-m", "test/scripted"]) == 0
     assert main(["tutor", "What is a token?", "-m", "test/scripted"]) == 0
     assert main(["brochure", "Quillfeather", site_url + "/", "-m", "test/scripted"]) == 0
-    assert [r.max_tokens for r in model.requests] == [summarize.REPLY_TOKENS, tutor.REPLY_TOKENS, 600,
-                                                      brochure.REPLY_TOKENS]
-    assert "professional" in model.requests[-1].messages[-1]["content"].lower()
+    assert [r.max_tokens for r in model.requests] == [111, 222, 600, 333]
+    assert brochure.TONES[brochure.TONE] in model.requests[-1].messages[-1]["content"]
     assert main(["tutor", "What is a token?", "-m", "test/scripted", "--max-tokens", "33"]) == 0
     assert model.requests[-1].max_tokens == 33
 
