@@ -142,7 +142,7 @@ def rag(model, n: int, ctx: Context, tick: Tick) -> Cell:
     kb = KnowledgeBase.open(ctx.rag_db)
     recalls, idk, samples = [], 0, []
     for test in rag_questions(ctx.insurellm / "tests_dev.jsonl", n):
-        a = kb.ask(test.question, model=model)
+        a = kb.answer(test.question, model=model)
         recalls.append(keyword_recall(a.text, answer_keywords(test.question, test.keywords)) if a.known else 0.0)
         idk += not a.known
         samples.append(a.text[:120])

@@ -6,6 +6,7 @@ import pytest
 
 from llmworks.apps.rag import IDK, KnowledgeBase
 from llmworks.apps.rag.answer import standalone_question
+from llmworks.events import Delta
 from llmworks.llm.testing import FunctionModel, ScriptedModel
 
 
@@ -27,7 +28,7 @@ def test_answer_cites_the_planted_fact(kb):
         return f"Maxine Zebulon received the IIOTY award in 2023 [{n}]."
 
     model = FunctionModel(reply)
-    result = kb.ask("Who received the IIOTY award?", model=model)
+    result = kb.answer("Who received the IIOTY award?", model=model)
     assert result.known and "Maxine Zebulon" in result.text
     assert result.sources == ["employees/Maxine Zebulon.md"]
     prompt = _user_prompt(model)
@@ -38,25 +39,25 @@ def test_answer_cites_the_planted_fact(kb):
 
 def test_uncited_answer_is_attributed_to_the_passage_it_draws_from(kb):
     model = ScriptedModel(["The Scale Tier of Claimbot costs $4,200/month for unlimited claims."])
-    result = kb.ask("How much is the Claimbot Scale Tier?", model=model)
+    result = kb.answer("How much is the Claimbot Scale Tier?", model=model)
     assert result.known and result.sources == ["products/Claimbot.md"]
 
 
 def test_model_admitting_it_does_not_know_becomes_the_canonical_answer(kb):
-    result = kb.ask("What is Ravi Okafor's salary?", model=ScriptedModel(["Sorry, I do not know based on this."]))
+    result = kb.answer("What is Ravi Okafor's salary?", model=ScriptedModel(["Sorry, I do not know based on this."]))
     assert (result.text, result.known, result.sources) == (IDK, False, [])
     assert "no answer" in result.reason
 
 
 def test_invented_answer_is_replaced_by_i_dont_know(kb):
     model = ScriptedModel(["Ravi Okafor earns 93 thousand euros and drives a purple submarine."])
-    result = kb.ask("What is Ravi Okafor's salary?", model=model)
+    result = kb.answer("What is Ravi Okafor's salary?", model=model)
     assert result.text == IDK and not result.known and "not supported" in result.reason
 
 
 def test_irrelevant_question_is_answered_without_calling_the_model(kb):
     model = ScriptedModel([])  # any call would fail the test
-    result = kb.ask("Which volcano erupted near Quito last spring?", model=model)
+    result = kb.answer("Which volcano erupted near Quito last spring?", model=model)
     assert result.text == IDK and model.requests == [] and result.hits
 
 
@@ -65,7 +66,7 @@ def test_follow_up_is_rewritten_before_retrieval(kb):
                            "Ravi Okafor is a Junior Underwriter [1]."])
     history = [{"role": "user", "content": "Where does Ravi Okafor work?"},
                {"role": "assistant", "content": "In Tulsa, Oklahoma."}]
-    result = kb.ask("What is his job title?", history=history, model=model)
+    result = kb.answer("What is his job title?", history=history, model=model)
     assert result.query == "What is the job title of Ravi Okafor?"
     assert result.hits[0].source == "employees/Ravi Okafor.md"
     assert "Where does Ravi Okafor work?" in model.requests[0].messages[-1]["content"]  # the rewrite saw the chat
@@ -83,10 +84,42 @@ def test_a_rewrite_that_drops_the_question_falls_back_to_the_previous_question()
 
 
 def test_empty_question_is_a_clear_error(kb):
-    from llmworks.llm import LLMError
+    from llmworks.errors import LlmworksError
 
-    with pytest.raises(LLMError, match="empty"):
-        kb.ask("   ", model=ScriptedModel([]))
+    with pytest.raises(LlmworksError, match="empty"):
+        kb.answer("   ", model=ScriptedModel([]))
+
+
+def test_an_answer_is_events_progress_then_the_checked_text_then_the_answer(kb):
+    model = ScriptedModel(["Xylophones are banned on Tuesdays."])  # words the context does not hold
+    events = list(kb.run("Who received the IIOTY award?", model=model))
+    assert [type(e).__name__ for e in events] == ["Progress", "Progress", "Delta", "Done"]
+    assert events[0].text.startswith("Retrieving") and events[1].text.startswith("Answering from")
+    assert events[2] == Delta(IDK)  # the checked text only: the made-up answer is never sent
+    answer = events[3].result
+    assert answer.text == IDK and "not supported by the context" in answer.reason
+    assert events[3].calls == 1 and events[3].usage.output_tokens == answer.response.usage.output_tokens
+
+
+def test_an_empty_index_is_an_error_event_stream_not_an_eager_raise():
+    from llmworks.errors import LlmworksError
+
+    events = KnowledgeBase.open(store="faiss").run("Anything?")  # nothing raised yet: a renderer shows it
+    with pytest.raises(LlmworksError, match="llmworks rag ingest"):
+        next(events)
+
+
+def test_a_chat_keeps_the_conversation_for_follow_ups(kb):
+    model = ScriptedModel(["Ravi Okafor works in Tulsa [1].", '{"question": "What is the job title of Ravi Okafor?"}',
+                           "Ravi Okafor is a Junior Underwriter [1]."])
+    chat = kb.chat(model=model)
+    chat.answer("Where does Ravi Okafor work?")
+    second = chat.answer("What is his job title?")
+    assert second.query == "What is the job title of Ravi Okafor?"  # rewritten from the kept conversation
+    assert [m["content"] for m in chat.history] == ["Where does Ravi Okafor work?", "Ravi Okafor works in Tulsa [1].",
+                                                    "What is his job title?", second.text]
+    chat.reset()
+    assert chat.history == []
 
 
 @pytest.mark.slow
@@ -94,7 +127,7 @@ def test_embedded_models_say_i_dont_know_on_an_unanswerable_question(corpus, no_
     """Real MiniLM + the embedded local/smollm2, network cut: the answer is not in the documents."""
     kb = KnowledgeBase.open(store="faiss")
     kb.ingest(corpus)
-    result = kb.ask("What is the boiling point of liquid nitrogen?", model="local/smollm2")
+    result = kb.answer("What is the boiling point of liquid nitrogen?", model="local/smollm2")
     assert result.text == IDK and not result.known
 
 
@@ -127,5 +160,5 @@ def test_relevance_gate_needs_similarity_or_two_shared_words():
 
 def test_a_looping_answer_keeps_one_copy_of_each_line(kb):
     model = ScriptedModel(["Maxine Zebulon received the IIOTY award [1].\n" * 5 + "In 2023."])
-    result = kb.ask("Who received the IIOTY award?", model=model)
+    result = kb.answer("Who received the IIOTY award?", model=model)
     assert result.text == "Maxine Zebulon received the IIOTY award [1].\nIn 2023."

@@ -11,7 +11,7 @@ import pytest
 from llmworks.apps.rag import FaissStore
 from llmworks.apps.rag.plot import figure, write_html
 from llmworks.cli import main
-from llmworks.llm import LLMError
+from llmworks.errors import LlmworksError
 from llmworks.llm.testing import ScriptedModel
 
 
@@ -37,6 +37,25 @@ def test_cli_ingest_eval_json_and_plot(corpus, embedder, tmp_path, capsys):
     out = tmp_path / "map.html"
     assert main(["rag", "plot", "--db", db, "--out", str(out)]) == 0
     assert out.is_file() and "employees" in out.read_text()
+
+
+def test_cli_ask_streams_the_answer_then_sources_or_prints_json(corpus, embedder, tmp_path, capsys, monkeypatch):
+    from llmworks.llm import client
+
+    db = str(tmp_path / "db")
+    assert main(["rag", "ingest", str(corpus), "--db", db]) == 0
+    capsys.readouterr()
+    model = ScriptedModel(["Maxine Zebulon got the IIOTY award [1]."] * 2, name="test/scripted")
+    monkeypatch.setitem(client._models, "test/scripted", model)
+    question = "Who received the IIOTY award?"
+    assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "-k", "3", "-u"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["Maxine Zebulon got the IIOTY award [1].", "Sources: employees/Maxine Zebulon.md"]
+    assert "Retrieving passages…" in err and err.splitlines()[-1].startswith("[test/scripted: ")  # the usage line
+    assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "--json"]) == 0
+    out, _ = capsys.readouterr()
+    assert json.loads(out) == {"answer": "Maxine Zebulon got the IIOTY award [1].", "known": True, "reason": "",
+                               "sources": ["employees/Maxine Zebulon.md"], "query": question}
 
 
 def test_cli_errors_are_one_line_with_the_fix(tmp_path, embedder, capsys):
@@ -79,9 +98,9 @@ def test_plot_file_has_one_trace_per_doc_type(tmp_path, dims):
 
 
 def test_plot_errors(tmp_path):
-    with pytest.raises(LLMError, match="2 or 3"):
+    with pytest.raises(LlmworksError, match="2 or 3"):
         figure(_store_with_two_types(), dims=4)
-    with pytest.raises(LLMError, match="at least 3 chunks"):
+    with pytest.raises(LlmworksError, match="at least 3 chunks"):
         figure(_store_with_two_types(2))
 
 
@@ -98,12 +117,20 @@ def test_ui_tab_builds_and_shows_chunks_beside_the_answer(corpus, embedder, tmp_
         rag_ui.tab()
     db = str(tmp_path / "db")
     assert "5 added" in rag_ui.ingest_folder(str(corpus), db)
-    model = ScriptedModel(["Maxine Zebulon got the IIOTY award [1]."])
-    history, chunks, _status, box = rag_ui.respond("Who received the IIOTY award?", [], db, model, 3)
+    model = ScriptedModel(["Maxine Zebulon got the IIOTY award [1].", '{"question": "When did Maxine get it?"}',
+                           "In 2023 [1]."])
+    *steps, (history, chunks, status, box, chat) = rag_ui.respond("Who received the IIOTY award?", [], db, model, 3)
+    assert list(dict.fromkeys(s[2] for s in steps)) == ["Retrieving passages…", "Answering from 3 passage(s)…"]
     assert box == "" and history[-1]["role"] == "assistant" and "Maxine Zebulon" in history[-1]["content"]
     assert "employees/Maxine Zebulon.md" in history[-1]["content"]  # sources under the answer
     assert "[1] employees/Maxine Zebulon.md" in chunks and "IIOTY" in chunks
-    history, chunks, status, _ = rag_ui.respond("Anything?", [], str(tmp_path / "empty-db"), model, 3)
+    assert status.startswith("Last answer: test/scripted")
+    # the session's Chat keeps the conversation (answers without the sources line the chatbot shows)
+    *_, (history, _, _, _, same) = rag_ui.respond("When did she get it?", history, db, model, 3, chat)
+    assert same is chat
+    assert chat.history[1] == {"role": "assistant", "content": "Maxine Zebulon got the IIOTY award [1]."}
+    assert "Maxine Zebulon got the IIOTY award [1]." in model.requests[1].messages[-1]["content"]  # the rewrite saw it
+    *_, (history, chunks, status, _, _) = rag_ui.respond("Anything?", [], str(tmp_path / "empty-db"), model, 3)
     assert "llmworks rag ingest" in status and "⚠️" in history[-1]["content"]
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from llmworks.apps.rag import KnowledgeBase, ingest, open_store
+from llmworks.apps.rag import KnowledgeBase, ingest, open_store, run_ingest
 from llmworks.apps.rag.store import LOCK, POINTER
 from llmworks.errors import LlmworksError
+from llmworks.events import Done, Progress
 
 ingest_module = importlib.import_module("llmworks.apps.rag.ingest")  # the package re-exports the function
 CHILD = Path(__file__).with_name("ingest_child.py")
@@ -252,6 +253,17 @@ def test_a_mixed_index_is_repaired_not_reported_unchanged(corpus, embedder, tmp_
 
 # --- files that cannot be read are skipped, the rest ingested ----------------------------------------------
 
+def _heard(embedder, events) -> tuple:
+    """(the report, [(warning, texts embedded when it came)]): an ingest run to the end, its warnings timed."""
+    heard, report = [], None
+    for event in events:
+        if isinstance(event, Progress) and event.warning:
+            heard.append((event.text, len(embedder.texts)))
+        elif isinstance(event, Done):
+            report = event.result
+    return report, heard
+
+
 def _unreadable(path: Path) -> None:
     """A file whose read fails, even for root (who ignores permission bits): /proc/self/mem reads EIO at 0."""
     if os.geteuid() == 0:
@@ -273,10 +285,8 @@ def test_bad_files_are_reported_and_skipped_the_rest_ingested(kind, corpus, embe
     (corpus / "reports" / "q3.pdf").write_bytes(minimal_pdf("Claims fell 8 percent in Q3"))
     (corpus / "reports" / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(4000))
     _unreadable(corpus / "reports" / "locked.txt")
-    heard = []
     embedder.texts.clear()
-    report = ingest(corpus, store, chunk_size=400, chunk_overlap=50,
-                    on_warning=lambda text: heard.append((text, len(embedder.texts))))
+    report, heard = _heard(embedder, run_ingest(corpus, store, chunk_size=400, chunk_overlap=50))
     assert report.added == ["company/culture.html", "company/history.txt", "employees/Maxine Zebulon.md",
                             "employees/Ravi Okafor.md", "products/Claimbot.md", "reports/q3.pdf"]
     assert sorted(s.split(":")[0] for s in report.skipped) == ["reports/broken.pdf", "reports/locked.txt",
@@ -322,13 +332,11 @@ def test_an_unreadable_file_keeps_its_previous_chunks(corpus, embedder, tmp_path
 
 def test_large_ingest_warns_with_an_estimate_before_embedding(corpus, embedder, tmp_path, monkeypatch):
     store = open_store(kind="faiss")
-    heard = []
-    report = ingest(corpus, store, on_warning=lambda text: heard.append((text, len(embedder.texts))))
+    report, heard = _heard(embedder, run_ingest(corpus, store))
     assert heard == [] and report.warnings == []  # a small ingest says nothing
     monkeypatch.setattr(ingest_module, "LARGE_INGEST_CHUNKS", 2)
     monkeypatch.setattr(ingest_module, "LOCAL_CHUNKS_PER_S", 0.0005)  # so the estimate reads in hours
-    report = ingest(corpus, open_store(kind="faiss"),
-                    on_warning=lambda text: heard.append((text, len(embedder.texts))))
+    report, heard = _heard(embedder, run_ingest(corpus, open_store(kind="faiss")))
     chunks = report.chunks_embedded
     (text, embedded_then), = heard
     assert embedded_then == len(embedder.texts) - chunks  # before the first chunk of this ingest

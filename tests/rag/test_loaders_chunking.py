@@ -6,7 +6,7 @@ import pytest
 
 from llmworks.apps.rag.chunking import chunk_document
 from llmworks.apps.rag.loaders import Document, UnreadableFile, find_files, load_file
-from llmworks.llm.errors import LLMError
+from llmworks.errors import LlmworksError
 
 
 def test_find_files_recursive_sorted_and_skips_hidden_and_unknown(corpus):
@@ -21,7 +21,7 @@ def test_find_files_recursive_sorted_and_skips_hidden_and_unknown(corpus):
 
 
 def test_find_files_on_missing_folder_says_how_to_fix(tmp_path):
-    with pytest.raises(LLMError, match="Not a folder"):
+    with pytest.raises(LlmworksError, match="Not a folder"):
         find_files(tmp_path / "nope")
 
 
@@ -140,5 +140,5 @@ def test_long_section_split_within_size_with_overlap():
                                                  (50_000, 0, "out of range"), (500, 300, "overlap"),
                                                  (500, -1, "overlap"), (1000, 2000, "between 0 and half")])
 def test_bad_chunk_settings_are_clear_errors(size, overlap, match):
-    with pytest.raises(LLMError, match=match):
+    with pytest.raises(LlmworksError, match=match):
         chunk_document(_doc("# Guide\ntext"), chunk_size=size, chunk_overlap=overlap)

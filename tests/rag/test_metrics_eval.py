@@ -10,7 +10,7 @@ import pytest
 from llmworks.apps.rag import KnowledgeBase, load_tests
 from llmworks.apps.rag.evaluate import EvalReport, QuestionResult, TestCase
 from llmworks.apps.rag.metrics import ndcg, question_scores, reciprocal_rank
-from llmworks.llm import LLMError
+from llmworks.errors import LlmworksError
 from llmworks.llm.testing import ScriptedModel
 
 TEXTS = ["Alpha BETA", "gamma", "beta delta", "epsilon"]
@@ -57,9 +57,9 @@ def test_report_averages_per_category_and_overall():
 def test_load_tests_reports_the_bad_line(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text('{"question": "q1", "keywords": ["a"], "category": "x"}\n\n{"question": "q2", "keywords": []}\n')
-    with pytest.raises(LLMError, match=r"t.jsonl:3: keywords"):
+    with pytest.raises(LlmworksError, match=r"t.jsonl:3: keywords"):
         load_tests(path)
-    with pytest.raises(LLMError, match="No tests file"):
+    with pytest.raises(LlmworksError, match="No tests file"):
         load_tests(tmp_path / "missing.jsonl")
 
 

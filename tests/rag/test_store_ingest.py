@@ -8,7 +8,7 @@ import pytest
 
 from llmworks.apps.rag import KnowledgeBase, ingest, open_store
 from llmworks.apps.rag.store import ChromaStore, FaissStore
-from llmworks.llm.errors import LLMError
+from llmworks.errors import LlmworksError
 
 
 @pytest.fixture(params=["chroma", "faiss"])
@@ -106,14 +106,14 @@ def test_chroma_index_persists_across_opens(tmp_path, corpus, embedder):
 def test_empty_folder_and_empty_index_are_clear_errors(tmp_path, embedder):
     (tmp_path / "empty").mkdir()
     kb = KnowledgeBase.open(tmp_path / "db")
-    with pytest.raises(LLMError, match="No documents"):
+    with pytest.raises(LlmworksError, match="No documents"):
         kb.ingest(tmp_path / "empty")
-    with pytest.raises(LLMError, match="llmworks rag ingest"):
+    with pytest.raises(LlmworksError, match="llmworks rag ingest"):
         kb.search("anything")
 
 
 def test_open_store_kinds(tmp_path):
     assert isinstance(open_store(tmp_path / "x"), ChromaStore)
     assert isinstance(open_store(kind="faiss"), FaissStore)
-    with pytest.raises(LLMError, match="chroma"):
+    with pytest.raises(LlmworksError, match="chroma"):
         open_store(kind="milvus")

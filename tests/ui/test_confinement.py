@@ -85,7 +85,7 @@ def test_dot_dot_symlinks_and_home_tricks_resolve_before_the_check(outside, type
 def test_an_index_folder_outside_the_data_dir_is_refused_everywhere(outside, fake_embedder):
     elsewhere = str(outside / "index")
     assert "Index folder" in rag_ui.ingest_folder(str(get_settings().home), elsewhere)
-    history, _, status, _ = rag_ui.respond("What is the vault code?", [], elsewhere, "local/smollm2", 3)
+    *_, (history, _, status, _, _) = rag_ui.respond("What is the vault code?", [], elsewhere, "local/smollm2", 3)
     assert "LLMWORKS_UI_ALLOWED_DIRS" in status and SECRET not in str(history)
     figure, status = rag_ui.vector_map(elsewhere, 2)
     assert figure is None and "Index folder" in status

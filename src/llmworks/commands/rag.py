@@ -16,25 +16,13 @@ DOCS_HELP = "Ingest this folder into an in-memory FAISS index for this run inste
 def _open(db: Path | None, docs: Path | None = None):
     from llmworks.apps.rag import KnowledgeBase
 
+    from .render import render
+
     if docs is None:
         return KnowledgeBase.open(db)
     kb = KnowledgeBase.open(store="faiss")
-    _ingest_with_progress(kb, docs)
+    render(kb.run_ingest(docs))
     return kb
-
-
-def _ingest_with_progress(kb, folder: Path, **options):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    # on stderr, with the warnings: stdout keeps only the summary
-    with Progress(TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("embed", total=None)
-        return kb.ingest(folder, progress=lambda done, total: bar.update(task, completed=done, total=total),
-                         on_warning=lambda text: bar.console.print(f"Warning: {text}", style="yellow", markup=False,
-                                                                   highlight=False),
-                         **options)
 
 
 @rag.command()
@@ -56,10 +44,12 @@ def ingest(
     from llmworks.apps.rag.ingest import check_options, documents
     from llmworks.embed import DEFAULT
 
+    from .render import render
+
     check_options(chunk_size, chunk_overlap, DEFAULT, 64)  # before the index is even opened
     documents(folder)
     kb = KnowledgeBase.open(db)
-    report = _ingest_with_progress(kb, folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    report = render(kb.run_ingest(folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)).result
     typer.echo(report.summary())
 
 
@@ -71,6 +61,8 @@ def ask(
     model: str | None = typer.Option(None, "-m", "--model", help="provider/model (default: LLMWORKS_MODEL)"),
     show_chunks: bool = typer.Option(False, "--chunks", help="Also print the retrieved chunks"),
     docs: Path | None = typer.Option(None, "--docs", help=DOCS_HELP),
+    usage: bool = typer.Option(False, "-u", "--usage", help="Print tokens, cost and speed after the answer"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object: answer, sources, known, reason"),
 ) -> None:
     """Answer a question from the ingested documents, citing its sources.
 
@@ -78,9 +70,14 @@ def ask(
     """
     from rich.console import Console
 
+    from .render import render
+
+    answer_json = (lambda a: {"answer": a.text, "sources": a.sources, "known": a.known, "reason": a.reason,
+                              "query": a.query}) if as_json else None
+    result = render(_open(db, docs).run(question, model=model, k=k), usage=usage, as_json=answer_json).result
+    if as_json:
+        return
     console = Console()
-    result = _open(db, docs).ask(question, model=model, k=k)
-    console.print(result.text, markup=False)
     if result.sources:
         console.print("Sources: " + ", ".join(result.sources), style="dim", markup=False)
     if result.reason:
@@ -125,18 +122,14 @@ def eval_(
     """
     from llmworks.apps.rag import load_tests
 
+    from .render import render
+
     cases = load_tests(tests)
     kb = _open(db, docs)
-    if as_json:
-        typer.echo(kb.evaluate(cases, k=k, judge=judge, model=model).to_json())
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task("evaluating", total=len(cases))
-        report = kb.evaluate(cases, k=k, judge=judge, model=model,
-                             progress=lambda done, total: bar.update(task, completed=done))
-    _print_table(report)
+    report = render(kb.run_eval(cases, k=k, judge=judge, model=model),
+                    as_json=(lambda r: r.to_dict()) if as_json else None).result
+    if not as_json:
+        _print_table(report)
 
 
 def _colour(value: float, metric: str) -> str:

@@ -4,31 +4,18 @@ vector map. Every folder typed here is confined to the data dir (and LLMWORKS_UI
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-from .common import error_markdown, error_message, history_messages, model_dropdown, stats_line, warn
+from .common import error_markdown, error_message, model_dropdown, warn
 from .paths import confine, save_uploads
+from .render import chat_messages
 
 _bases: dict[str, object] = {}
 _lock = threading.Lock()
 
 
-def default_index() -> Path:
-    from llmworks.config import get_settings
-
-    return get_settings().home / "rag" / "chroma"
-
-
-def default_documents() -> Path:
-    """Where uploads go unless another folder to ingest is given: the folder the default index mirrors."""
-    from llmworks.config import get_settings
-
-    return get_settings().home / "rag" / "documents"
-
-
 def _kb(db: str):
     """One KnowledgeBase per index folder, shared by requests (its BM25 index is built once)."""
-    from llmworks.apps.rag import KnowledgeBase
+    from llmworks.apps.rag import KnowledgeBase, default_index
 
     folder = confine(db, field="Index folder") if (db or "").strip() else default_index().resolve()
     key = str(folder)  # the real folder: "", a relative path and a symlink to it share one KnowledgeBase
@@ -52,37 +39,59 @@ def chunks_markdown(answer) -> str:
     return head + "\n\n---\n\n".join(parts)
 
 
-def respond(message: str, history: list[dict] | None, db: str, model, k: float):
-    """→ (chat history, retrieved-chunks markdown, status markdown, textbox value)."""
+def respond(message: str, history: list[dict] | None, db: str, model, k: float, chat=None):
+    """Yields (chat history, retrieved-chunks markdown, status markdown, textbox value, the session's Chat). The
+    Chat (in a gr.State) keeps the conversation; the chatbot only shows it."""
+    import gradio as gr
+
     history = list(history or [])
     if not (message or "").strip():
-        return history, "", "Type a question first.", ""
+        yield history, gr.skip(), "Type a question first.", "", chat
+        return
     try:
-        result = _kb(db).ask(message, history=history_messages(history), model=model or None, k=int(k))
+        kb = _kb(db)
     except Exception as e:  # shown in the tab, never as a traceback
-        return history + [{"role": "user", "content": message},
-                          {"role": "assistant", "content": f"⚠️ {error_message(e)}"}], "", error_markdown(e), ""
-    reply = result.text + (f"\n\n_Sources: {', '.join(result.sources)}_" if result.sources else "")
-    history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
-    return history, chunks_markdown(result), stats_line(result.response, label="Last answer:"), ""
+        shown = [{"role": "user", "content": message}, {"role": "assistant", "content": f"⚠️ {error_message(e)}"}]
+        yield history + shown, "", error_markdown(e), "", chat
+        return
+    if chat is None:
+        chat = kb.chat()
+    chat.kb, chat.model, chat.k = kb, model or None, int(k)  # the settings picked now; the conversation stays
+    view = None
+    for view in chat_messages(chat.run(message), history + [{"role": "user", "content": message}]):
+        if view.done is None:
+            yield view.messages, gr.skip(), view.status, "", chat
+    if view is None or view.done is None:
+        yield (view.messages if view else history), "", (view.status if view else ""), "", chat
+        return
+    answer = view.done.result
+    messages = view.messages
+    if answer.sources:  # shown under the answer; the conversation the model sees keeps the answer alone
+        sources = f"\n\n_Sources: {', '.join(answer.sources)}_"
+        messages[-1] = {**messages[-1], "content": messages[-1]["content"] + sources}
+    yield messages, chunks_markdown(answer), f"Last answer: {view.status}", "", chat
 
 
 def ingest_folder(folder: str, db: str) -> str:
+    """Ingest a folder into the index; the report's summary, and each file skipped."""
     import gradio as gr
+
+    from llmworks.events import result
 
     if not (folder or "").strip():
         return "Enter the folder to ingest."
     try:
         kb = _kb(db)
-        report = kb.ingest(confine(folder, field="Folder to ingest"), progress=lambda done, total: None)
+        report = result(kb.run_ingest(confine(folder, field="Folder to ingest")))
     except Exception as e:  # shown in the tab, never as a traceback
         return warn(e)
     gr.Info("Ingest finished")
-    return report.summary()
+    return report.summary() + "".join(f"\n- ⚠️ {w}" for w in report.warnings)
 
 
 def upload_and_ingest(files, folder: str, db: str) -> str:
     """Copy uploaded documents into the folder to ingest (default: the data dir's rag/documents), then ingest it."""
+    from llmworks.apps.rag import default_documents
     from llmworks.apps.rag.loaders import SUFFIXES
 
     if not files:
@@ -109,6 +118,7 @@ def vector_map(db: str, dims):
 def tab() -> None:
     import gradio as gr
 
+    from llmworks.apps.rag import default_documents, default_index
     from llmworks.apps.rag.loaders import SUFFIXES
 
     gr.Markdown("Folders are on the server, inside the data dir (or a folder listed in LLMWORKS_UI_ALLOWED_DIRS). "
@@ -142,8 +152,9 @@ def tab() -> None:
 
     ingest_button.click(ingest_folder, [folder, db], status)
     uploads.upload(upload_and_ingest, [uploads, folder, db], status)
-    inputs, outputs = [box, chatbot, db, model, k], [chatbot, chunks, status, box]
+    chat = gr.State(None)  # this session's conversation with the knowledge base (apps.rag.Chat)
+    inputs, outputs = [box, chatbot, db, model, k, chat], [chatbot, chunks, status, box, chat]
     box.submit(respond, inputs, outputs)
     send.click(respond, inputs, outputs)
-    clear.click(lambda: ([], "", ""), None, [chatbot, chunks, status])
+    clear.click(lambda: ([], "", "", None), None, [chatbot, chunks, status, chat])
     draw.click(vector_map, [db, dims], [plot, plot_status])

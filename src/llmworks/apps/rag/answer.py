@@ -4,15 +4,22 @@ Three guards keep a weak model honest, all checked in code rather than hoped for
 1. no relevant chunk (low similarity and no keyword match) → "I don't know" without calling the model;
 2. the model says it does not know → the canonical "I don't know.";
 3. the answer's words are mostly absent from the context (made up) → "I don't know.".
+The answer is therefore sent as one Delta once checked: streamed first, it could show a claim the checks retract.
+
+    for event in run("Who won the IIOTY award?", retriever): ...   # Progress, Delta, Done(Answer with sources)
+    answer("Who won the IIOTY award?", retriever).sources          # the same, run to the end
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from ...errors import LlmworksError
+from ...events import Delta, Done, Event, Progress, app, result
 from .retrieval import Hit, Retriever, tokenize
 
 IDK = "I don't know."
@@ -123,43 +130,62 @@ def _fit(hits: list[Hit], question: str, model) -> list[Hit]:
     return kept
 
 
-def answer(question: str, retriever: Retriever, *, history: list[dict] | None = None, model=None, k: int = 5,
-           max_tokens: int = 200) -> Answer:
-    """Retrieve `k` chunks for `question` (rewritten first if it is a follow-up in `history`) and answer from them."""
+@app
+def run(question: str, retriever: Retriever, *, history: list[dict] | None = None, model=None, k: int = 5,
+        max_tokens: int = 200) -> Iterator[Event]:
+    """Retrieve `k` chunks for `question` (rewritten first if it is a follow-up in `history`) and answer from them:
+    Progress while it works, the checked answer as one Delta, then Done(Answer)."""
     from ... import llm
 
     question = question.strip()
     if not question:
-        raise llm.LLMError("Ask a question (an empty one was given).")
+        raise LlmworksError("Ask a question (an empty one was given).")
     history = list(history or [])
+    if history:
+        yield Progress("Rewriting the follow-up as a standalone question…")
     query = standalone_question(question, history, model=model) if history else question
+    yield Progress("Retrieving passages…")
     hits = retriever.search(query, k)
     if not hits:
-        return Answer(IDK, question, query, [], known=False, reason="the index is empty: run `llmworks rag ingest`")
-    if not _relevant(query, hits):
-        return Answer(IDK, question, query, hits, known=False, reason="no retrieved passage is relevant")
+        found = Answer(IDK, question, query, [], known=False, reason="the index is empty: run `llmworks rag ingest`")
+    elif not _relevant(query, hits):
+        found = Answer(IDK, question, query, hits, known=False, reason="no retrieved passage is relevant")
+    else:
+        used = _fit(hits, question, model)
+        yield Progress(f"Answering from {len(used)} passage(s)…")
+        messages = [{"role": "system", "content": SYSTEM}]
+        messages += [m for m in history[-6:]
+                     if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
+        messages.append({"role": "user", "content": f"Context:\n{context_block(used)}\n\nQuestion: {query}"})
+        response = llm.chat(messages, model=model, temperature=0, max_tokens=max_tokens)
+        found = _checked(Answer(_without_repeats(response.text.strip()), question, query, hits, response=response),
+                         used)
+    yield Delta(found.text)
+    yield Done(found)
 
-    used = _fit(hits, question, model)
-    messages = [{"role": "system", "content": SYSTEM}]
-    messages += [m for m in history[-6:] if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
-    messages.append({"role": "user", "content": f"Context:\n{context_block(used)}\n\nQuestion: {query}"})
-    response = llm.chat(messages, model=model, temperature=0, max_tokens=max_tokens)
-    text = _without_repeats(response.text.strip())
-    result = Answer(text, question, query, hits, response=response)
+
+def answer(question: str, retriever: Retriever, **options) -> Answer:
+    """`run` to the end: the Answer."""
+    return result(run(question, retriever, **options))
+
+
+def _checked(found: Answer, used: list[Hit]) -> Answer:
+    """The model's answer, or "I don't know" with the reason; the sources of the passages it draws on."""
+    text = found.text
     if not text or _IDK_PATTERN.search(text[:120]):
-        result.text, result.known, result.reason = IDK, False, "the model found no answer in the context"
-        return result
+        found.text, found.known, found.reason = IDK, False, "the model found no answer in the context"
+        return found
     claimed = _content_words(_CITATION.sub(" ", text))
-    context_words = _content_words(context_block(used) + " " + query)
+    context_words = _content_words(context_block(used) + " " + found.query)
     grounding = len(claimed & context_words) / len(claimed) if claimed else 0.0
     if grounding < MIN_GROUNDING:
-        result.text, result.known = IDK, False
-        result.reason = f"the model's answer was not supported by the context (grounding {grounding:.0%}): {text[:200]}"
-        return result
+        found.text, found.known = IDK, False
+        found.reason = f"the model's answer was not supported by the context (grounding {grounding:.0%}): {text[:200]}"
+        return found
     cited = [int(n) for n in _CITATION.findall(text) if 1 <= int(n) <= len(used)]
     if cited:
-        result.sources = list(dict.fromkeys(used[n - 1].source for n in cited))
+        found.sources = list(dict.fromkeys(used[n - 1].source for n in cited))
     else:  # uncited: attribute to the passage sharing the most words with the answer
         best = max(used, key=lambda h: len(claimed & _content_words(h.text)))
-        result.sources = [best.source]
-    return result
+        found.sources = [best.source]
+    return found

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ...llm.errors import LLMError
+from ...errors import LlmworksError
 from .loaders import Document
 
 DEFAULT_CHUNK_SIZE = 1000  # characters; all-MiniLM-L6-v2 reads 256 word pieces (~1,000 characters) and cuts the rest
@@ -48,10 +48,10 @@ def chunk_id(source: str, position: int) -> str:
 def check_chunking(chunk_size: int, chunk_overlap: int) -> None:
     """Raise a one-line error naming the fix for settings the splitter cannot honour (before any index is touched)."""
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-        raise LLMError(f"--chunk-size {chunk_size} is out of range; use {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE:,} "
+        raise LlmworksError(f"--chunk-size {chunk_size} is out of range; use {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE:,} "
                        f"characters (default {DEFAULT_CHUNK_SIZE}).")
     if not 0 <= chunk_overlap < chunk_size // 2:
-        raise LLMError(f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); "
+        raise LlmworksError(f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); "
                        f"got {chunk_overlap} (default {DEFAULT_CHUNK_OVERLAP}).")
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ...llm.errors import LLMError
+from ...errors import DataError, LlmworksError
+from ...events import Done, Event, Progress, app, result
 from .metrics import question_scores
 from .retrieval import Retriever
 
@@ -41,7 +42,7 @@ class Judgement(BaseModel):
 def load_tests(path: Path | str) -> list[TestCase]:
     path = Path(path)
     if not path.is_file():
-        raise LLMError(f"No tests file at {path}. Give a JSON-lines file of "
+        raise DataError(f"No tests file at {path}. Give a JSON-lines file of "
                        '{"question", "keywords", "reference_answer", "category"} objects.')
     tests = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -52,9 +53,9 @@ def load_tests(path: Path | str) -> list[TestCase]:
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "line"
-            raise LLMError(f"{path}:{n}: {where}: {first['msg']}. Each line must be one test object.") from e
+            raise DataError(f"{path}:{n}: {where}: {first['msg']}. Each line must be one test object.") from e
     if not tests:
-        raise LLMError(f"{path} holds no tests.")
+        raise DataError(f"{path} holds no tests.")
     return tests
 
 
@@ -108,24 +109,32 @@ def judge_answer(test: TestCase, answer_text: str, *, judge=None) -> Judgement:
                           system="You are a strict, fair grader of answers to questions about company documents.")
 
 
-def evaluate(tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None,
-             answer_k: int = 5, progress: Callable[[int, int], None] | None = None) -> EvalReport:
-    """Score retrieval for every test; with `judge`, also answer with `model` and have `judge` grade the answer."""
+@app
+def run_eval(tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None,
+             answer_k: int = 5) -> Iterator[Event]:
+    """Score retrieval for every test; with `judge`, also answer with `model` and have `judge` grade the answer.
+    Progress every tenth of the way; Done(EvalReport)."""
+    from .answer import answer
+
     if k < 1:
-        raise LLMError(f"-k must be at least 1 (got {k}).")
+        raise LlmworksError(f"-k must be at least 1 (got {k}).")
     report = EvalReport(k)
+    every = max(1, len(tests) // 10)  # ten progress lines at most: a terminal shows each one
     for i, test in enumerate(tests, 1):
         started = time.perf_counter()
         hits = retriever.search(test.question, k)
         seconds = time.perf_counter() - started
-        result = QuestionResult(test, question_scores(test.keywords, [h.text for h in hits], k),
+        scored = QuestionResult(test, question_scores(test.keywords, [h.text for h in hits], k),
                                 list(dict.fromkeys(h.source for h in hits)), seconds)
         if judge is not None:
-            from .answer import answer
+            scored.answer = answer(test.question, retriever, model=model, k=answer_k).text
+            scored.judgement = judge_answer(test, scored.answer, judge=judge)
+        report.results.append(scored)
+        if i % every == 0 or i == len(tests):
+            yield Progress(f"Evaluated {i} of {len(tests)} questions")
+    yield Done(report)
 
-            result.answer = answer(test.question, retriever, model=model, k=answer_k).text
-            result.judgement = judge_answer(test, result.answer, judge=judge)
-        report.results.append(result)
-        if progress:
-            progress(i, len(tests))
-    return report
+
+def evaluate(tests: list[TestCase], retriever: Retriever, **options) -> EvalReport:
+    """`run_eval` to the end: the report."""
+    return result(run_eval(tests, retriever, **options))

@@ -11,18 +11,22 @@ Nothing a failure can leave behind loses the index:
   so a re-run after a kill embeds only what is missing, and any mix (a half-replaced file, chunks made with other
   settings) is detected and repaired instead of being reported "unchanged";
 - a file that cannot be read (binary, broken PDF, permissions) is reported and skipped; the rest is ingested.
+
+    for event in run_ingest("docs/", store): ...   # Progress (warnings, chunks embedded), then Done(IngestReport)
+    report = ingest("docs/", store)                # the same, run to the end
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import LlmworksError, StoreError
-from ...llm.errors import LLMError, UnknownModelError
+from ...errors import DataError, LlmworksError, StoreError
+from ...events import Done, Event, Progress, app, result
+from ...llm.errors import UnknownModelError
 from ...text import one_line
 from .chunking import (
     DEFAULT_CHUNK_OVERLAP,
@@ -34,10 +38,6 @@ from .chunking import (
 )
 from .loaders import find_files, load_file
 from .store import LOCK_WAIT_S, StoreInfo, VectorStore
-
-Progress = Callable[[int, int], None]
-"""progress(chunks_embedded, chunks_to_embed)"""
-Warn = Callable[[str], None]
 
 LARGE_INGEST_CHUNKS = 5_000
 """Above this many chunks to embed, warn with an estimated time before starting (over a minute on 2 cores)."""
@@ -129,7 +129,7 @@ def check_options(chunk_size: int, chunk_overlap: int, embed_model: str, batch_s
 
     check_chunking(chunk_size, chunk_overlap)
     if batch_size < 1:
-        raise LLMError(f"batch_size must be at least 1; got {batch_size}.")
+        raise LlmworksError(f"batch_size must be at least 1; got {batch_size}.")
     known = [DEFAULT, *(f"openai/{name}" for name in OPENAI_DIMENSIONS)]
     if embed_model not in known:
         raise UnknownModelError(f"Unknown embedding model {embed_model!r}; choose one of {', '.join(known)}.")
@@ -139,52 +139,47 @@ def documents(folder: Path) -> list[Path]:
     """The files to ingest; a clear error for a missing or empty folder."""
     files = find_files(folder)
     if not files:
-        raise LLMError(f"No documents under {folder} (looked for .md, .txt, .pdf, .html). Check the path.")
+        raise DataError(f"No documents under {folder} (looked for .md, .txt, .pdf, .html).", "Check the path.")
     return files
 
 
-def ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
-           chunk_overlap: int = DEFAULT_CHUNK_OVERLAP, embed_model: str | None = None,
-           progress: Progress | None = None, batch_size: int = 64, on_warning: Warn | None = None,
-           save_every: int = SAVE_EVERY, lock_timeout: float = LOCK_WAIT_S) -> IngestReport:
-    """Bring `store` in line with `folder`. `on_warning` hears about skipped files and a large ingest before the
-    embedding starts; chunks are saved every `save_every`; a second ingest on the same index waits
-    `lock_timeout` seconds, then refuses."""
+@app
+def run_ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+               chunk_overlap: int = DEFAULT_CHUNK_OVERLAP, embed_model: str | None = None, batch_size: int = 64,
+               save_every: int = SAVE_EVERY, lock_timeout: float = LOCK_WAIT_S) -> Iterator[Event]:
+    """Bring `store` in line with `folder`. Yields a warning (Progress) per skipped file and for a large ingest,
+    all before the embedding starts, then "Embedded N of M chunks" after each batch; Done(IngestReport). Chunks
+    are saved every `save_every`; a second ingest on the same index waits `lock_timeout` seconds, then refuses."""
     from ...embed import DEFAULT
 
     started = time.perf_counter()
     embed_model = embed_model or DEFAULT
     check_options(chunk_size, chunk_overlap, embed_model, batch_size)
     if save_every < 1:
-        raise LLMError(f"save_every must be at least 1; got {save_every}.")
+        raise LlmworksError(f"save_every must be at least 1; got {save_every}.")
     folder = Path(folder)
     files = documents(folder)
     report = IngestReport()
-
-    def warn(message: str) -> None:
-        report.warnings.append(one_line(message))
-        if on_warning:
-            on_warning(report.warnings[-1])
-
     wanted = StoreInfo(embed_model=embed_model, chunking=f"{chunk_size}/{chunk_overlap}")
     with store.lock(lock_timeout):
         current = store.info()
         rebuild = (current.embed_model, current.chunking) != (wanted.embed_model, wanted.chunking)
         target = store.staging(wanted) if rebuild else store
         report.rebuilt = rebuild and store.count() > 0
-        work = _plan(files, folder, _stored(target.metadatas()), wanted, report, warn,
-                     chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        work = yield from _plan(files, folder, _stored(target.metadatas()), wanted, report,
+                                chunk_size=chunk_size, chunk_overlap=chunk_overlap)
         if report.skipped and not work and not report.unchanged:
             raise LlmworksError(f"None of the {len(files)} files under {folder} could be ingested "
                                 f"({'; '.join(report.skipped[:3])}{'; …' if len(report.skipped) > 3 else ''}).",
                                 "Fix or remove them and run again; the index was not changed.")
         to_embed = sum(len(w.chunks) for w in work)
         if to_embed > LARGE_INGEST_CHUNKS:
-            warn(f"Large ingest: {to_embed:,} chunks to embed ({_estimate(to_embed, embed_model)}). Progress is "
-                 "saved as it goes: you can stop it (Ctrl-C) and run the same command again to resume.")
+            yield _warning(report, f"Large ingest: {to_embed:,} chunks to embed ({_estimate(to_embed, embed_model)}). "
+                           "Progress is saved as it goes: you can stop it (Ctrl-C) and run the same command again "
+                           "to resume.")
         target.delete_sources(report.removed)
-        report.chunks_embedded = _embed_and_save(work, target, wanted, embed_model, batch_size, save_every,
-                                                 progress)
+        report.chunks_embedded = yield from _embed_and_save(work, target, wanted, embed_model, batch_size,
+                                                            save_every)
         if rebuild:
             if not target.count():
                 raise StoreError("The new index came out empty, so the old one was kept.",
@@ -192,12 +187,23 @@ def ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_
             store.promote(target)
     report.chunks_total = store.count()
     report.seconds = time.perf_counter() - started
-    return report
+    yield Done(report)
 
 
-def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: StoreInfo, report: IngestReport,
-          warn: Warn, *, chunk_size: int, chunk_overlap: int) -> list[_Work]:
-    """Read, hash and chunk every new or changed file; fill the report's file lists."""
+def ingest(folder: Path | str, store: VectorStore, **options) -> IngestReport:
+    """`run_ingest` to the end: its report."""
+    return result(run_ingest(folder, store, **options))
+
+
+def _warning(report: IngestReport, message: str) -> Progress:
+    report.warnings.append(one_line(message))
+    return Progress(report.warnings[-1], warning=True)
+
+
+def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: StoreInfo, report: IngestReport, *,
+          chunk_size: int, chunk_overlap: int) -> Generator[Progress, None, list[_Work]]:
+    """Read, hash and chunk every new or changed file; fill the report's file lists; yield a warning per file
+    skipped."""
     work = []
     seen = set()
     for path in files:
@@ -207,7 +213,7 @@ def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: S
             data = path.read_bytes()
         except OSError as e:
             report.skipped.append(f"{source}: cannot read it ({e.strerror or e})")
-            warn(f"Skipped {report.skipped[-1]}.")
+            yield _warning(report, f"Skipped {report.skipped[-1]}.")
             continue
         digest = hashlib.sha256(data).hexdigest()
         have = stored.get(source)
@@ -219,11 +225,11 @@ def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: S
             chunks = chunk_document(doc, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
         except LlmworksError as e:
             report.skipped.append(f"{source}: {e}")
-            warn(f"Skipped {report.skipped[-1]}")
+            yield _warning(report, f"Skipped {report.skipped[-1]}")
             continue
         if not chunks:
             report.skipped.append(f"{source}: no text to index (headings only)")
-            warn(f"Skipped {report.skipped[-1]}.")
+            yield _warning(report, f"Skipped {report.skipped[-1]}.")
             continue
         resumable = (have is not None and have.consistent(digest, wanted.key) and have.totals == {len(chunks)})
         if resumable:
@@ -239,7 +245,7 @@ def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: S
 
 
 def _embed_and_save(work: list[_Work], target: VectorStore, wanted: StoreInfo, embed_model: str, batch_size: int,
-                    save_every: int, progress: Progress | None) -> int:
+                    save_every: int) -> Generator[Progress, None, int]:
     """Embed batch by batch and save every `save_every` chunks, so an interrupted ingest keeps what it has done."""
     import numpy as np
 
@@ -254,8 +260,7 @@ def _embed_and_save(work: list[_Work], target: VectorStore, wanted: StoreInfo, e
         for b in range(0, len(window), batch_size):
             vectors.append(embed([embedding_text(c.text) for _, c in window[b:b + batch_size]], model=embed_model))
             done += len(vectors[-1])
-            if progress:
-                progress(done, len(items))
+            yield Progress(f"Embedded {done:,} of {len(items):,} chunks")
         # a replaced file's old chunks go only now, when its first new ones are ready to take their place
         stale = sorted({w.source for w, _ in window if w.replace} - cleared)
         target.delete_sources(stale)

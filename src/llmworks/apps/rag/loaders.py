@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...llm.errors import LLMError
+from ...errors import DataError, LlmworksError
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -33,7 +33,8 @@ def find_files(root: Path) -> list[Path]:
     """Every loadable file under `root`, recursively, in a stable order; hidden files and folders skipped."""
     root = Path(root)
     if not root.is_dir():
-        raise LLMError(f"Not a folder: {root}. Pass the folder holding your documents (e.g. llmworks rag ingest ./docs).")
+        raise LlmworksError(f"Not a folder: {root}.",
+                            "Pass the folder holding your documents (e.g. llmworks rag ingest ./docs).")
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES
@@ -53,7 +54,7 @@ U+FFFD. Latin-1 prose stays well under it (a few accented letters per hundred), 
 _CONTROL = re.compile(b"[\\x00-\\x08\\x0e-\\x1f\\x7f]")
 
 
-class UnreadableFile(LLMError):
+class UnreadableFile(DataError):
     """A file that cannot be indexed (binary, broken PDF, no text): ingest reports it and goes on with the rest."""
 
 
@@ -80,7 +81,7 @@ def load_file(path: Path, root: Path, *, sha256: str | None = None, data: bytes 
     suffix = path.suffix.lower()
     title = path.stem.replace("_", " ").strip()
     if suffix not in SUFFIXES:
-        raise LLMError(f"Cannot load {path}: supported files are {', '.join(sorted(SUFFIXES))}.")
+        raise DataError(f"Cannot load {path}: supported files are {', '.join(sorted(SUFFIXES))}.")
     if data is None:
         data = path.read_bytes()
     if suffix in TEXT_SUFFIXES:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...llm.errors import LLMError
+from ...errors import LlmworksError
 from .store import VectorStore
 
 
@@ -19,7 +19,7 @@ def project(vectors: np.ndarray, dims: int = 2, *, seed: int = 42) -> np.ndarray
 
     n = len(vectors)
     if n < 3:
-        raise LLMError(f"Need at least 3 chunks to draw a map, the index has {n}. Ingest more documents first.")
+        raise LlmworksError(f"Need at least 3 chunks to draw a map, the index has {n}.", "Ingest more documents first.")
     perplexity = float(min(30, max(2, (n - 1) // 3)))  # t-SNE requires perplexity < n
     return TSNE(n_components=dims, perplexity=perplexity, metric="cosine", init="random",
                 random_state=seed).fit_transform(vectors)
@@ -29,7 +29,7 @@ def figure(store: VectorStore, *, dims: int = 2):
     import plotly.graph_objects as go
 
     if dims not in (2, 3):
-        raise LLMError(f"--dims must be 2 or 3 (got {dims}).")
+        raise LlmworksError(f"--dims must be 2 or 3 (got {dims}).")
     chunks = store.all(vectors=True)
     points = project(chunks.vectors, dims)
     fig = go.Figure()

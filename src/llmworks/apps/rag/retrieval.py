@@ -67,9 +67,9 @@ class Retriever:
     def __init__(self, store: VectorStore, *, embed_model: str | None = None, mode: str = "hybrid",
                  alpha: float = ALPHA):
         if mode not in ("hybrid", "vector", "bm25"):
-            from ...llm.errors import LLMError
+            from ...errors import LlmworksError
 
-            raise LLMError(f"Unknown retrieval mode {mode!r}; choose hybrid, vector or bm25.")
+            raise LlmworksError(f"Unknown retrieval mode {mode!r}; choose hybrid, vector or bm25.")
         self.store, self.mode = store, mode
         self.embed_model = embed_model or store.info().embed_model or None
         self.alpha = {"vector": 1.0, "bm25": 0.0}.get(mode, alpha)

@@ -22,8 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ...errors import StoreError
-from ...llm.errors import LLMError
+from ...errors import LlmworksError, StoreError
 
 COLLECTION = "chunks"
 """The collection of indexes made before `active.json` existed (and of a store filled without `ingest`)."""
@@ -354,7 +353,8 @@ class FaissStore:
     @contextmanager
     def lock(self, timeout: float = LOCK_WAIT_S):
         if not self._lock.acquire(timeout=timeout):
-            raise LLMError("Another ingest is running on this in-memory index. Wait for it to finish, then retry.")
+            raise LlmworksError("Another ingest is running on this in-memory index.",
+                                "Wait for it to finish, then retry.")
         try:
             yield
         finally:
@@ -366,9 +366,19 @@ def open_store(db: Path | str | None = None, *, kind: str = "chroma") -> VectorS
     if kind == "faiss":
         return FaissStore()
     if kind != "chroma":
-        raise LLMError(f"Unknown store {kind!r}; choose 'chroma' (on disk) or 'faiss' (in memory).")
-    if db is None:
-        from ...config import get_settings
+        raise LlmworksError(f"Unknown store {kind!r}; choose 'chroma' (on disk) or 'faiss' (in memory).")
+    return ChromaStore(Path(db) if db is not None else default_index())
 
-        db = get_settings().path("rag", "chroma")
-    return ChromaStore(Path(db))
+
+def default_index() -> Path:
+    """Where the index lives unless another is named: <data dir>/rag/chroma (the one place this is decided)."""
+    from ...config import get_settings
+
+    return get_settings().path("rag", "chroma")
+
+
+def default_documents() -> Path:
+    """Where uploaded documents go unless another folder is named: the folder the default index mirrors."""
+    from ...config import get_settings
+
+    return get_settings().path("rag", "documents")
