@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -92,7 +93,8 @@ def test_on_a_terminal_the_reply_is_markdown_written_block_by_block():
 
     @app
     def md():
-        for piece in ["# Ti", "tle\n\nSome **bold", "** text.\n\n```py\nx = 1\n\n", "y = 2\n```\n"]:
+        for piece in ["# Ti", "tle\n\nSome **bold", "** text.\n\n```py\nx = 1\n\n", "y = 2\n```\n\n",
+                      "A long paragraph " * 10 + "\n\nend"]:
             yield Delta(piece)
         yield Done(None)
 
@@ -101,6 +103,8 @@ def test_on_a_terminal_the_reply_is_markdown_written_block_by_block():
     assert "Some \x1b[1mbold\x1b[0m text." in shown and "```" not in shown  # rendered, not raw
     assert shown.count("\x1b[2K") >= 2  # the block being written was redrawn in place, not appended
     assert shown.rfind("\x1b[?25h") > shown.rfind("\x1b[?25l")  # the live view ended: the cursor is back
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert max(len(line) for line in plain.splitlines()) <= 60  # wrapped at words, not left to the terminal
 
 
 def test_blocks_are_cut_at_blank_lines_outside_code_fences():

@@ -144,7 +144,7 @@ class _Reply:
     def _print(self, text: str) -> None:
         from rich.markdown import Markdown
 
-        self.console.print(Markdown(text))
+        self.console.print(Markdown(text), soft_wrap=False)  # wrapped at word boundaries, not by the terminal
 
     def _close_live(self) -> None:
         if self.live is not None:
