@@ -1,4 +1,4 @@
-"""Small pieces every tab uses: the model picker, error messages instead of tracebacks, the tokens/cost line."""
+"""Small pieces every tab uses: the model picker, error messages instead of tracebacks, chat history."""
 
 from __future__ import annotations
 
@@ -51,18 +51,6 @@ def warn(e: BaseException) -> str:
 
     gr.Warning(error_message(e))
     return error_markdown(e)
-
-
-def stats_line(response, *, label: str = "") -> str:
-    """'local/smollm2 · 120 in / 45 out tokens · $0.0000 · 1.2 s · 38 tok/s' for one llm.Response."""
-    if response is None:
-        return ""
-    u = response.usage
-    parts = [response.model, f"{u.input_tokens:,} in / {u.output_tokens:,} out tokens", u.cost_text(),
-             f"{response.duration_s:.1f} s"]
-    if response.tokens_per_s:
-        parts.append(f"{response.tokens_per_s:.0f} tok/s")
-    return (f"{label} " if label else "") + " · ".join(parts)
 
 
 def text_of(content) -> str:
