@@ -28,12 +28,16 @@ def main() -> None:
 
     from llmworks.apps.pricer.splits import HOLDOUT_N, HOLDOUT_SEED
     from llmworks.apps.pricer.workflow import run_leaderboard
+    from llmworks.events import Done, Progress
 
     start = time.perf_counter()
-    board = run_leaderboard(args.data, n=HOLDOUT_N, seed=HOLDOUT_SEED,
-                            models=args.models.split(",") if args.models else None, extra=args.extra,
-                            extra_weight=args.extra_weight, llm_model=args.llm, llm_n=args.llm_n or None,
-                            on_result=lambda row, _: print(f"  {row['model']}: ${row['error']:.2f}", flush=True))
+    for event in run_leaderboard(args.data, n=HOLDOUT_N, seed=HOLDOUT_SEED,
+                                 models=args.models.split(",") if args.models else None, extra=args.extra,
+                                 extra_weight=args.extra_weight, llm_model=args.llm, llm_n=args.llm_n or None):
+        if isinstance(event, Progress):
+            print(f"  {event.text}", flush=True)
+        elif isinstance(event, Done):
+            board = event.result
     print(board.markdown())
     print()
     print(board.csv(), end="")

@@ -10,7 +10,7 @@ from llmworks.cli import main
 
 
 def test_eval_json_holds_out_and_scores(items_file, capsys):
-    assert main(["pricer", "eval", "--model", "tfidf", "--data", str(items_file), "--n", "40", "--json"]) == 0
+    assert main(["pricer", "eval", "--pricer", "tfidf", "--data", str(items_file), "--n", "40", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) >= {"model", "n", "error", "rmsle", "hit_rate"}
     assert result["model"] == "tfidf" and result["n"] == 40
@@ -19,10 +19,10 @@ def test_eval_json_holds_out_and_scores(items_file, capsys):
 
 def test_train_then_eval_saved_model_with_listing_and_plot(items_file, tmp_path, capsys):
     out = tmp_path / "model"
-    assert main(["pricer", "train", "--model", "features", "--data", str(items_file), "--out", str(out)]) == 0
+    assert main(["pricer", "train", "--pricer", "features", "--data", str(items_file), "--out", str(out)]) == 0
     assert (out / "pricer.json").is_file()
     plot = tmp_path / "scatter.png"
-    assert main(["pricer", "eval", "--model", str(out), "--data", str(items_file), "--n", "5",
+    assert main(["pricer", "eval", "--pricer", str(out), "--data", str(items_file), "--n", "5",
                  "--plot", str(plot)]) == 0
     text = capsys.readouterr().out
     assert text.count("truth $") == 5 and "error=$" in text and "hits=" in text
@@ -31,7 +31,7 @@ def test_train_then_eval_saved_model_with_listing_and_plot(items_file, tmp_path,
 
 def test_leaderboard_table_and_files(items_file, tmp_path, capsys):
     assert main(["pricer", "leaderboard", "--data", str(items_file), "--n", "30",
-                 "--models", "random,constant,tfidf", "--out", str(tmp_path / "lb")]) == 0
+                 "--pricers", "random,constant,tfidf", "--out", str(tmp_path / "lb")]) == 0
     text = capsys.readouterr().out
     table = [line for line in text.splitlines() if line.startswith("| ") and "model" not in line]
     assert [row.split("|")[1].strip() for row in table] == ["tfidf", "constant", "random"]  # best first
@@ -47,14 +47,14 @@ def test_curate_command(tmp_path, raw_path, capsys):
 
 
 def test_user_errors_are_one_red_line(tmp_path, capsys):
-    assert main(["pricer", "eval", "--model", "tfidf", "--data", str(tmp_path / "missing.jsonl")]) == 1
+    assert main(["pricer", "eval", "--pricer", "tfidf", "--data", str(tmp_path / "missing.jsonl")]) == 1
     err = capsys.readouterr().err
     assert "No such data file" in err and "Traceback" not in err
-    assert main(["pricer", "eval", "--model", "nope", "--data", str(tmp_path / "missing.jsonl")]) == 1
+    assert main(["pricer", "eval", "--pricer", "nope", "--data", str(tmp_path / "missing.jsonl")]) == 1
 
 
 def test_estimate_uses_the_saved_ensemble(items_file, capsys, fake_embed):
-    assert main(["pricer", "train", "--model", "ensemble", "--data", str(items_file),
+    assert main(["pricer", "train", "--pricer", "ensemble", "--data", str(items_file),
                  "--set", 'members=["tfidf","knn"]', "--set", "folds=3"]) == 0
     capsys.readouterr()
     assert main(["pricer", "estimate", "Fender guitar amplifier, 40 watts, two year warranty. Brand Fender"]) == 0
@@ -94,7 +94,7 @@ def test_impossible_prices_are_refused_with_file_and_line(items_file, capsys, pr
     lines = items_file.read_text().splitlines()
     lines[4] = json.dumps({**json.loads(lines[4]), "price": price})
     items_file.write_text("\n".join(lines) + "\n")
-    assert main(["pricer", "eval", "--model", "constant", "--data", str(items_file), "--n", "5", "--json"]) == 1
+    assert main(["pricer", "eval", "--pricer", "constant", "--data", str(items_file), "--n", "5", "--json"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and f"{items_file}:5: " in err and "above 0" in err
     assert "ValueError" not in err and "math domain" not in err
@@ -107,7 +107,7 @@ def test_load_errors_carry_path_and_line(tmp_path):
 
     path = tmp_path / "items.jsonl"
     path.write_bytes(b'{"price": 5, "text": "ok"}\n' + "caf\u00e9".encode("latin-1") + b"\n")
-    with pytest.raises(PricerError) as info:  # still a PricerError (and an LLMError) for existing callers
+    with pytest.raises(PricerError) as info:  # a PricerError (an LlmworksError) and a DataError
         load_items(path)
     assert isinstance(info.value, DataError) and (info.value.path, info.value.line) == (path, 2)
     assert "not UTF-8" in str(info.value)
@@ -133,3 +133,40 @@ def test_evaluate_refuses_impossible_truths_and_scores_only_finite_guesses():
             evaluate(Fixed(), [*good[:2], Item("c", bad, "c")])
     with pytest.raises(PricerError, match="No items"):
         evaluate(Fixed(), [])
+
+
+def test_one_flag_vocabulary_and_the_old_spellings_with_a_hint(items_file, capsys, monkeypatch):
+    from llmworks.llm import client
+    from llmworks.llm.testing import ScriptedModel
+
+    model = ScriptedModel(['{"price": 42}'] * 6, name="openai/gpt-4.1-mini")  # the llm pricer's language model
+    monkeypatch.setitem(client._models, "openai/gpt-4.1-mini", model)
+    new = ["pricer", "eval", "--pricer", "llm", "-m", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
+           "--json"]
+    assert main(new) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["model"] == "llm (openai/gpt-4.1-mini)" and "deprecated" not in err
+    assert len(model.requests) == 3
+    old = ["pricer", "eval", "--model", "llm", "--llm", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
+           "--json"]
+    assert main(old) == 0  # what users scripted before: --model was the pricer, --llm the language model
+    out, err = capsys.readouterr()
+    assert json.loads(out)["model"] == "llm (openai/gpt-4.1-mini)" and len(model.requests) == 6
+    assert "use --pricer llm" in err and "use -m/--model openai/gpt-4.1-mini" in err
+    assert main(["pricer", "leaderboard", "--data", str(items_file), "--n", "30", "--models", "constant"]) == 0
+    out, err = capsys.readouterr()
+    assert "| constant |" in out and "use --pricers constant" in err
+    assert main(["pricer", "eval", "--data", str(items_file)]) == 1
+    assert "--pricer NAME" in capsys.readouterr().err
+
+
+def test_train_and_estimate_are_typed_results(items_file):
+    from llmworks.apps.pricer.workflow import Estimate, estimate, run_train
+    from llmworks.events import Done, Progress
+
+    events = list(run_train("constant", items_file))
+    assert isinstance(events[0], Progress) and events[0].text.startswith("Fitting constant on")
+    trained = events[-1].result
+    assert isinstance(events[-1], Done) and (trained.path / "pricer.json").is_file()
+    found = estimate("A thing", "constant")
+    assert isinstance(found, Estimate) and found.price == trained.pricer.price_ and found.members == {}

@@ -40,10 +40,10 @@ def test_bad_item_line_is_named_by_file_and_line(cli, clean_failure, snapshot, h
     lines = items.read_text().splitlines()
     lines.insert(6, BAD_LINES[kind])  # line 7
     bad.write_text("\n".join(lines) + "\n")
-    args = {"eval": ("eval", "--model", "constant", "--data", str(bad), "--n", "5", "--json"),
-            "train": ("train", "--model", "constant", "--data", str(bad)),
+    args = {"eval": ("eval", "--pricer", "constant", "--data", str(bad), "--n", "5", "--json"),
+            "train": ("train", "--pricer", "constant", "--data", str(bad)),
             "finetune-export": ("finetune", "export", "--data", str(bad), "--out", str(tmp_path / "ft.jsonl")),
-            "leaderboard": ("leaderboard", "--data", str(bad), "--n", "5", "--models", "constant")}[command]
+            "leaderboard": ("leaderboard", "--data", str(bad), "--n", "5", "--pricers", "constant")}[command]
     before = snapshot(home)
     result = cli("pricer", *args)
     line = clean_failure(result, mentions=f"{bad}:7:")
@@ -62,11 +62,11 @@ def test_bad_item_line_is_named_by_file_and_line(cli, clean_failure, snapshot, h
 def test_unreadable_item_files_fail_cleanly(cli, clean_failure, tmp_path, content, mentions):
     path = tmp_path / "items.jsonl"
     path.write_bytes(content)
-    clean_failure(cli("pricer", "eval", "--model", "constant", "--data", str(path), "--json"), mentions=mentions)
+    clean_failure(cli("pricer", "eval", "--pricer", "constant", "--data", str(path), "--json"), mentions=mentions)
 
 
 def test_json_output_is_strict_json(cli, items):
-    result = cli("pricer", "eval", "--model", "constant", "--data", str(items), "--n", "5", "--json")
+    result = cli("pricer", "eval", "--pricer", "constant", "--data", str(items), "--n", "5", "--json")
     assert result.code == 0, result.err
     json.loads(result.out, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
 
@@ -80,7 +80,7 @@ def test_curate_names_a_binary_raw_file(cli, clean_failure, tmp_path):
 
 @pytest.mark.parametrize("damage", ["json-garbage", "json-list", "joblib-garbage", "joblib-empty"])
 def test_damaged_saved_pricer_fails_cleanly(cli, clean_failure, snapshot, home, items, damage):
-    trained = cli("pricer", "train", "--model", "constant", "--data", str(items))
+    trained = cli("pricer", "train", "--pricer", "constant", "--data", str(items))
     assert trained.code == 0, trained.err
     folder = home / "pricer" / "models" / "constant"
     target = {"json": folder / "pricer.json", "joblib": folder / "pricer.joblib"}
@@ -88,17 +88,17 @@ def test_damaged_saved_pricer_fails_cleanly(cli, clean_failure, snapshot, home, 
     assert target[kind].is_file()  # damage the real file, not a new one beside it
     target[kind].write_bytes({"garbage": b"\x80\x04garbage\xff" * 10, "list": b"[1, 2]", "empty": b""}[how])
     before = snapshot(home)
-    clean_failure(cli("pricer", "estimate", "Anker usb cable", "--model", "constant"), mentions="constant")
-    clean_failure(cli("pricer", "eval", "--model", str(folder), "--data", str(items), "--n", "5"))
+    clean_failure(cli("pricer", "estimate", "Anker usb cable", "--pricer", "constant"), mentions="constant")
+    clean_failure(cli("pricer", "eval", "--pricer", str(folder), "--data", str(items), "--n", "5"))
     assert snapshot(home) == before
 
 
 @pytest.mark.parametrize("args, mentions", [
     (("estimate", ""), "description"),
-    (("estimate", "a thing", "--model", "never-trained"), "never-trained"),
-    (("eval", "--model", "nope", "--data", "items.jsonl"), "items.jsonl"),
-    (("train", "--model", "tfidf", "--data", "missing.jsonl"), "missing.jsonl"),
-    (("train", "--model", "constant", "--data", "{items}", "--set", "novalue"), "key=value"),
+    (("estimate", "a thing", "--pricer", "never-trained"), "never-trained"),
+    (("eval", "--pricer", "nope", "--data", "items.jsonl"), "items.jsonl"),
+    (("train", "--pricer", "tfidf", "--data", "missing.jsonl"), "missing.jsonl"),
+    (("train", "--pricer", "constant", "--data", "{items}", "--set", "novalue"), "key=value"),
 ])
 def test_bad_arguments_fail_cleanly(cli, clean_failure, items, args, mentions):
     args = tuple(a.replace("{items}", str(items)) for a in args)

@@ -20,6 +20,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(pricer_app, name="pricer")
 
 
+PRICER_HELP = "pricer name (llmworks pricer models), or a folder saved by `pricer train`"
+MODEL_HELP = "language model for the llm/rag pricers (provider/model)"
+
+
 def _options(pairs: list[str] | None) -> dict:
     """`--set k=v` pairs → constructor options (values parsed as JSON when they are)."""
     from llmworks.apps.pricer import PricerError
@@ -34,6 +38,37 @@ def _options(pairs: list[str] | None) -> dict:
         except ValueError:
             options[key.strip().replace("-", "_")] = value
     return options
+
+
+def _deprecated(old: str, new: str) -> None:
+    typer.secho(f"Note: {old} is deprecated; use {new}.", fg="yellow", err=True)
+
+
+def _pricer_and_model(pricer: str | None, models: list[str] | None, llm: str | None) -> tuple[str, str | None]:
+    """(pricer, language model) from --pricer, -m/--model and the hidden --llm. Before the shared flag vocabulary
+    `--model` named the pricer and `-m/--llm` the language model: without --pricer, a --model value that is not a
+    language model the catalog knows is still read as the pricer, with a hint."""
+    from llmworks.errors import LlmworksError
+    from llmworks.llm import UnknownModelError, catalog
+
+    models = list(models or [])
+    if llm is not None:
+        _deprecated(f"--llm {llm}", f"-m/--model {llm}")
+        models.append(llm)
+    if pricer is None:
+        for value in models:
+            try:
+                catalog.find(value)
+            except UnknownModelError:
+                _deprecated(f"--model {value} for the pricer", f"--pricer {value} (-m/--model is the language model)")
+                pricer = value
+                models.remove(value)
+                break
+    if len(models) > 1:
+        raise LlmworksError(f"Give one language model with -m/--model (got {', '.join(models)}).")
+    if not pricer:
+        raise LlmworksError("Name the pricer with --pricer NAME.", "`llmworks pricer models` lists them.")
+    return pricer, models[0] if models else None
 
 
 @pricer_app.command()
@@ -59,53 +94,61 @@ def curate(
 
 @pricer_app.command()
 def train(
-    model: str = typer.Option(..., "--model", help="pricer name (llmworks pricer models)"),
     data: Path = typer.Option(..., "--data", help="training items JSONL"),
+    pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
     out: Optional[Path] = typer.Option(None, "--out", help="folder to save to (default LLMWORKS_HOME/pricer/models/NAME)"),
     extra: Optional[Path] = typer.Option(None, help="extra rows (e.g. train_extra.jsonl), down-weighted to fit --data"),
     extra_weight: float = typer.Option(0.5, help="mean weight of an extra row (a --data row weighs 1)"),
-    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
 ) -> None:
-    """Fit a pricer and save it.  Example: llmworks pricer train --model ensemble --data items.jsonl --out m/ens"""
-    from llmworks.apps.pricer.workflow import train_and_save
+    """Fit a pricer and save it.  Example: llmworks pricer train --pricer ensemble --data items.jsonl --out m/ens"""
+    from llmworks.apps.pricer.workflow import run_train
 
-    pricer, path, seconds = train_and_save(model, data, out, extra=extra, extra_weight=extra_weight,
-                                           llm_model=llm_model, options=_options(set_))
-    typer.echo(f"trained {pricer.name} in {seconds:.1f}s → {path}")
-    if hasattr(pricer, "blend"):
-        typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in pricer.blend.items()))
+    from .render import render
+
+    name, llm_model = _pricer_and_model(pricer, model, llm)
+    trained = render(run_train(name, data, out, extra=extra, extra_weight=extra_weight, llm_model=llm_model,
+                               options=_options(set_))).result
+    typer.echo(f"trained {trained.pricer.name} in {trained.seconds:.1f}s → {trained.path}")
+    if hasattr(trained.pricer, "blend"):
+        typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in trained.pricer.blend.items()))
 
 
 @pricer_app.command("eval")
 def eval_(
-    model: str = typer.Option(..., "--model", help="pricer name, or a folder saved by `pricer train`"),
     data: Path = typer.Option(..., "--data", help="items JSONL with true prices"),
+    pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
     train_file: Optional[Path] = typer.Option(None, "--train", help="fit on this file instead of a hold-out of --data"),
     n: int = typer.Option(250, "--n", help="items to test (the hold-out size when there is no --train)"),
     seed: int = typer.Option(42),
     extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
     extra_weight: float = typer.Option(0.5),
-    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
     plot: Optional[Path] = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object only"),
     quiet: bool = typer.Option(False, "-q", help="no per-item listing"),
 ) -> None:
-    """Score a pricer: mean error, RMSLE, hit rate.  Example: llmworks pricer eval --model tfidf --data items.jsonl"""
+    """Score a pricer: mean error, RMSLE, hit rate.  Example: llmworks pricer eval --pricer tfidf --data items.jsonl"""
     from llmworks.apps.pricer.workflow import run_eval
 
-    result = run_eval(model, data, train=train_file, n=n, seed=seed, extra=extra, extra_weight=extra_weight,
+    from .render import render
+
+    name, llm_model = _pricer_and_model(pricer, model, llm)
+    # NaN is not JSON (allow_nan=False in render): prices are validated on load, so a NaN here is a bug to hear about
+    fields = ("model", "n", "error", "rmsle", "hit_rate", "missing")
+    summary = (lambda e: {k: e.report.summary()[k] for k in fields}) if as_json else None
+    events = run_eval(name, data, train=train_file, n=n, seed=seed, extra=extra, extra_weight=extra_weight,
                       llm_model=llm_model, options=_options(set_))
-    report = result.report
-    if plot:
-        report.scatter_png(plot)
+    if plot:  # written before the JSON line, which stays the last word
+        events = _plotted(events, plot)
+    result = render(events, as_json=summary).result
     if as_json:
-        summary = report.summary()
-        # allow_nan=False: NaN is not JSON; prices are validated on load, so a NaN here is a bug to hear about
-        typer.echo(json.dumps({k: summary[k] for k in ("model", "n", "error", "rmsle", "hit_rate")}
-                              | {"missing": summary["missing"]}, allow_nan=False))
         return
+    report = result.report
     if not quiet:
         for i, row in enumerate(report.rows, 1):
             guess = "no estimate" if row.guess is None else f"${row.guess:,.2f}"
@@ -117,6 +160,15 @@ def eval_(
         typer.echo(f"scatter plot → {plot}")
 
 
+def _plotted(events, plot: Path):
+    from llmworks.events import Done
+
+    for event in events:
+        if isinstance(event, Done):
+            event.result.report.scatter_png(plot)
+        yield event
+
+
 @pricer_app.command()
 def leaderboard(
     data: Path = typer.Option(..., "--data", help="items JSONL; the hold-out comes from here"),
@@ -124,19 +176,26 @@ def leaderboard(
     seed: int = typer.Option(42),
     extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
     extra_weight: float = typer.Option(0.5),
-    models: Optional[str] = typer.Option(None, help="comma-separated pricers (default: all)"),
-    llm_model: Optional[str] = typer.Option(None, "-m", "--llm", help="model for the llm/rag pricers"),
+    pricers: Optional[str] = typer.Option(None, "--pricers", help="comma-separated pricers (default: all)"),
+    old_models: Optional[str] = typer.Option(None, "--models", hidden=True),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
     llm_n: int = typer.Option(50, help="test items for the llm/rag pricers (0: all); ~1 s each on local/smollm2"),
     out: Optional[Path] = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
 ) -> None:
     """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
     from llmworks.apps.pricer.workflow import run_leaderboard
 
-    def show(row, report):
-        typer.echo(f"  {row['model']}: ${row['error']:.2f} (n={row['n']}, fit {row['fit_seconds']:.0f}s)", err=True)
+    from .render import render
 
-    board = run_leaderboard(data, models=models.split(",") if models else None, n=n, seed=seed, extra=extra,
-                            extra_weight=extra_weight, llm_model=llm_model, llm_n=llm_n or None, on_result=show)
+    if old_models is not None:
+        _deprecated(f"--models {old_models}", f"--pricers {old_models}")
+        pricers = pricers or old_models
+    if llm is not None:
+        _deprecated(f"--llm {llm}", f"-m/--model {llm}")
+        model = model or llm
+    board = render(run_leaderboard(data, models=pricers.split(",") if pricers else None, n=n, seed=seed, extra=extra,
+                                   extra_weight=extra_weight, llm_model=model, llm_n=llm_n or None)).result
     typer.echo(board.markdown())
     typer.echo("")
     typer.echo(board.csv(), nl=False)
@@ -148,15 +207,25 @@ def leaderboard(
 @pricer_app.command()
 def estimate(
     description: str = typer.Argument(..., help="product title and description"),
-    model: str = typer.Option("ensemble", "--model", help="a saved pricer (name under LLMWORKS_HOME or folder)"),
+    pricer: str = typer.Option("ensemble", "--pricer", help="a saved pricer (name under LLMWORKS_HOME or folder)"),
+    old_model: Optional[str] = typer.Option(None, "--model", hidden=True),
+    as_json: bool = typer.Option(False, "--json", help="print {pricer, price, members, blend} only"),
 ) -> None:
     """Estimate one product's price.  Example: llmworks pricer estimate "Moen bathroom vanity light, 2 globes" """
-    from llmworks.apps.pricer.workflow import estimate_description
+    from dataclasses import asdict
 
-    result = estimate_description(description, model)
-    value = result["estimate"]
-    typer.echo("no estimate" if value is None else f"${value:,.2f}")
-    for name, v in result["members"].items():
+    from llmworks.apps.pricer.workflow import run
+
+    from .render import render
+
+    if old_model is not None:
+        _deprecated(f"--model {old_model}", f"--pricer {old_model}")
+        pricer = old_model
+    found = render(run(description, pricer), as_json=asdict if as_json else None).result
+    if as_json:
+        return
+    typer.echo("no estimate" if found.price is None else f"${found.price:,.2f}")
+    for name, v in found.members.items():
         typer.echo(f"  {name}: " + ("no estimate" if v is None else f"${v:,.2f}"))
 
 
@@ -224,7 +293,7 @@ def _follow(job_id: str) -> None:
     status = ft.follow_job(job_id, on_event=lambda e: typer.echo(f"  {e}"))
     typer.echo(f"job {status.id}: {status.status}")
     if status.model:
-        typer.echo(f"use it: llmworks pricer eval --model llm -m openai/{status.model} --set structured=false "
+        typer.echo(f"use it: llmworks pricer eval --pricer llm -m openai/{status.model} --set structured=false "
                    "--data items.jsonl")
 
 

@@ -10,8 +10,8 @@ from .common import error_markdown
 
 
 def saved_pricer(name: str) -> str:
-    """The argument for `estimate_description`: the folder of a pricer saved in the models folder, or a bare pricer
-    name (untrained pricers such as `random`); any other path is refused."""
+    """The argument for the pricer app: the folder of a pricer saved in the models folder, or a bare pricer name
+    (untrained pricers such as `random`); any other path is refused."""
     from llmworks.apps.pricer.base import PRICERS
     from llmworks.apps.pricer.items import PricerError
     from llmworks.apps.pricer.workflow import models_dir
@@ -24,27 +24,27 @@ def saved_pricer(name: str) -> str:
     if name in PRICERS:
         return name
     raise PricerError(f"Saved pricer: {name!r} is not a pricer saved in {root} (the data dir, LLMWORKS_HOME); "
-                      "pick one from the list, or train one with `llmworks pricer train --model NAME --data ITEMS.jsonl`.")
+                      "pick one from the list, or train one with `llmworks pricer train --pricer NAME --data "
+                      "ITEMS.jsonl`.")
 
 
 def estimate_markdown(description: str, model: str) -> str:
     """Markdown for one estimate; errors (no trained pricer, empty text) come back as an error line."""
     from llmworks.apps.pricer.base import loading_only_from
-    from llmworks.apps.pricer.workflow import estimate_description, models_dir
+    from llmworks.apps.pricer.workflow import estimate, models_dir
 
     try:
         with loading_only_from(models_dir()):  # also guards what resolve_pricer finds in the working directory
-            result = estimate_description(description or "", saved_pricer(model))
+            found = estimate(description or "", saved_pricer(model))
     except Exception as e:  # shown in the tab, never as a traceback
         return error_markdown(e)
-    value = result["estimate"]
     shown_name = (model or "").strip() or "ensemble"  # the name picked, not the server folder it resolved to
-    lines = [f"## {'no estimate' if value is None else f'${value:,.2f}'}", f"pricer: `{shown_name}`"]
-    if result["members"]:
+    lines = [f"## {'no estimate' if found.price is None else f'${found.price:,.2f}'}", f"pricer: `{shown_name}`"]
+    if found.members:
         lines += ["", "| contributing model | estimate | weight |", "|---|---:|---:|"]
-        for name, v in result["members"].items():
+        for name, v in found.members.items():
             shown = "no estimate" if v is None else f"${v:,.2f}"
-            lines.append(f"| {name} | {shown} | {result['blend'].get(name, 0):.2f} |")
+            lines.append(f"| {name} | {shown} | {found.blend.get(name, 0):.2f} |")
     return "\n".join(lines)
 
 
@@ -58,7 +58,7 @@ def tab() -> None:
     import gradio as gr
 
     gr.Markdown("Paste a product's title and description. Train a pricer first: "
-                "`llmworks pricer train --model ensemble --data items.jsonl`.")
+                "`llmworks pricer train --pricer ensemble --data items.jsonl`.")
     with gr.Row():
         with gr.Column(scale=3):
             description = gr.Textbox(label="Product description", lines=8,

@@ -88,14 +88,14 @@ def load_pricer(directory: str | os.PathLike) -> Pricer:
     root = _trusted_root.get()
     if root is not None and not directory.resolve().is_relative_to(root):
         raise PricerError(f"Saved pricers are loaded only from {root}, not {directory}: train one there with "
-                          "`llmworks pricer train --model NAME --data ITEMS.jsonl`.")
+                          "`llmworks pricer train --pricer NAME --data ITEMS.jsonl`.")
     meta_path = directory / "pricer.json"
     if not meta_path.is_file():
-        raise PricerError(f"No saved pricer in {directory}: run `llmworks pricer train --model NAME --out {directory}`.")
+        raise PricerError(f"No saved pricer in {directory}: run `llmworks pricer train --pricer NAME --out {directory}`.")
 
     def damaged(what: str, name: str = "NAME") -> PricerError:
         return PricerError(f"The saved pricer in {directory} cannot be used: {what}. Retrain it with "
-                           f"`llmworks pricer train --model {name} --data ITEMS.jsonl --out {directory}`.")
+                           f"`llmworks pricer train --pricer {name} --data ITEMS.jsonl --out {directory}`.")
 
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .items import MAX_PRICE, MIN_PRICE, Item, PricerError, save_items, write_text_atomic
+from .items import MAX_PRICE, MIN_PRICE, Item, PricerDataError, save_items, write_text_atomic
 
 # Boilerplate of Amazon "details" that says nothing about price (the course's REMOVALS).
 DETAIL_REMOVALS = [
@@ -175,15 +175,15 @@ def split(items: list[Item], test_fraction: float, seed: int) -> tuple[list[Item
 def read_records(path: str | os.PathLike) -> Iterable[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
-        raise PricerError(f"No such raw file: {path}. Pass Amazon-Reviews-2023 metadata as JSONL.")
+        raise PricerDataError("No such raw file.", "Pass Amazon-Reviews-2023 metadata as JSONL.", path=path)
     with path.open("rb") as f:  # bytes: a binary or non-UTF-8 file is reported with its line, not mid-iteration
         for n, line in enumerate(f, 1):
             if line.strip():
                 try:
                     yield json.loads(line)  # json reads UTF-8 bytes and raises ValueError on anything else
                 except ValueError:
-                    raise PricerError(f"{path}:{n}: not valid JSON (UTF-8 JSONL expected; is it a binary file?).") \
-                        from None
+                    raise PricerDataError("not valid JSON (UTF-8 JSONL expected; is it a binary file?).", path=path,
+                                          line=n) from None
 
 
 def curate(raw: str | os.PathLike | Iterable[dict[str, Any]], out: str | os.PathLike | None = None,

@@ -72,7 +72,7 @@ class EnsemblePricer(Pricer):
     def combine(self, estimates: dict[str, list[float | None]]) -> list[float]:
         if not hasattr(self, "coef_"):  # pickled before the median blend replaced the least-squares stacker
             raise PricerError("This ensemble was saved by an older llmworks: train it again with "
-                              "`llmworks pricer train --model ensemble --data ITEMS.jsonl`.")
+                              "`llmworks pricer train --pricer ensemble --data ITEMS.jsonl`.")
         columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]]
                    for name in self.members]
         return to_prices(blend_logs(np.array(columns).T, self.coef_, self.intercept_))

@@ -15,8 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errors import DataError
-from ...llm.errors import LLMError
+from ...errors import DataError, LlmworksError
 
 QUESTION = "How much does this cost to the nearest dollar?"
 PREFIX = "Price is $"
@@ -24,8 +23,8 @@ MIN_PRICE, MAX_PRICE = 0.5, 999.49
 """The course's price range: cheaper items are noise, dearer ones too rare to learn."""
 
 
-class PricerError(LLMError):
-    """A pricer failure the user can fix (bad data file, missing model directory, ...)."""
+class PricerError(LlmworksError):
+    """A pricer failure the user can fix (a missing or damaged saved pricer, a bad option, ...)."""
 
 
 class PricerDataError(PricerError, DataError):
@@ -101,7 +100,7 @@ def item_from_description(description: str, *, category: str | None = None) -> I
     """An unpriced item from pasted text (the UI and `pricer estimate`): the first line is the title."""
     text = description.strip()
     if not text:
-        raise PricerError("Empty description: paste a product title and description.")
+        raise PricerDataError("Empty description.", "Paste a product title and description.")
     return Item(title=text.split("\n", 1)[0][:200], price=0.0, text=text, category=category)
 
 
@@ -110,7 +109,8 @@ def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Ite
     A bad line (binary, not UTF-8, not JSON, a missing or impossible price) is a PricerDataError naming file:line."""
     path = Path(path)
     if not path.is_file():
-        raise PricerError(f"No such data file: {path}. Pass a JSONL of items (e.g. from `llmworks pricer curate`).")
+        raise PricerDataError("No such data file.", "Pass a JSONL of items (e.g. from `llmworks pricer curate`).",
+                              path=path)
     items: list[Item] = []
     hint = "Each line needs a JSON object with a 'price' (a number above 0) and a 'text'."
     with path.open("rb") as f:
@@ -142,7 +142,7 @@ def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Ite
             if limit is not None and len(items) >= limit:
                 break
     if not items:
-        raise PricerError(f"{path} holds no items.")
+        raise PricerDataError("no items in the file.", hint, path=path)
     return items
 
 

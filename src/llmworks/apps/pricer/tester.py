@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .items import Item, PricerError, check_price
+from .items import Item, PricerDataError, PricerError, check_price
 
 
 def color_for(truth: float, guess: float) -> str:
@@ -122,7 +122,7 @@ def evaluate(pricer, items: list[Item], *, model: str | None = None) -> Report:
         try:
             check_price(item.price)
         except ValueError as e:
-            raise PricerError(f"Item {k} ({item.title[:60]!r}): {e}; fix its price or leave it out.") from None
+            raise PricerDataError(f"Item {k} ({item.title[:60]!r}): {e}.", "Fix its price or leave it out.") from None
     start = time.perf_counter()
     guesses = list(pricer.predict(items))
     duration = time.perf_counter() - start

@@ -1,16 +1,26 @@
-"""The jobs behind the CLI and the UI: train and save, evaluate, run the leaderboard, estimate one description."""
+"""The jobs behind the CLI and the UI, each an event stream (Progress, then Done with a typed result):
+
+    for event in run("Moen vanity light, 2 globes"): ...        # Done(Estimate) from the saved ensemble
+    estimate("Moen vanity light, 2 globes").price               # the same, run to the end
+    result(run_train("tfidf", "items.jsonl"))                   # Trained(pricer, path, seconds)
+    result(run_eval("tfidf", "items.jsonl")).report.error       # Evaluation(report, fit_seconds, n_train)
+    result(run_leaderboard("items.jsonl")).markdown()           # Leaderboard; a Progress line per pricer
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...events import Done, Event, Progress, app, result
 from .base import PRICERS, Pricer, load_pricer, make_pricer
 from .items import Item, PricerError, item_from_description, load_items, write_text_atomic
 from .splits import holdout_split, weighted_extras
@@ -50,28 +60,46 @@ def training_set(train: list[Item], extra_path: str | os.PathLike | None, extra_
     return train + weighted_extras(load_items(extra_path), train, scale=extra_weight)
 
 
-def train_and_save(model: str, data: str | os.PathLike, out: str | os.PathLike | None = None, *,
-                   extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
-                   options: dict[str, Any] | None = None) -> tuple[Pricer, Path, float]:
+@dataclass
+class Trained:
+    pricer: Pricer
+    path: Path
+    """Where it was saved."""
+    seconds: float
+    """Time to fit."""
+
+
+@app
+def run_train(model: str, data: str | os.PathLike, out: str | os.PathLike | None = None, *,
+              extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
+              options: dict[str, Any] | None = None) -> Iterator[Event]:
+    """Fit the pricer `model` on `data` (plus down-weighted `extra` rows) and save it (default: the models folder)."""
     items = training_set(load_items(data), extra, extra_weight)
     pricer = resolve_pricer(model, llm_model=llm_model, options=options)
+    yield Progress(f"Fitting {pricer.name} on {len(items):,} items…")
     start = time.perf_counter()
     pricer.fit(items)
     seconds = time.perf_counter() - start
     target = Path(out) if out else models_dir() / model
-    return pricer, pricer.save(target), seconds
+    yield Done(Trained(pricer, pricer.save(target), seconds))
+
+
+def train_and_save(model: str, data: str | os.PathLike, out: str | os.PathLike | None = None, **options) -> Trained:
+    """`run_train` to the end."""
+    return result(run_train(model, data, out, **options))
 
 
 @dataclass
-class EvalResult:
+class Evaluation:
     report: Report
     fit_seconds: float
     n_train: int
 
 
+@app
 def run_eval(model: str, data: str | os.PathLike, *, train: str | os.PathLike | None = None, n: int = 250,
              seed: int = 42, extra: str | os.PathLike | None = None, extra_weight: float = 0.5,
-             llm_model: str | None = None, options: dict[str, Any] | None = None) -> EvalResult:
+             llm_model: str | None = None, options: dict[str, Any] | None = None) -> Iterator[Event]:
     """Evaluate `model` on `n` items of `data`. A fresh trainable model is fitted first: on `train` when given,
     else on the rest of `data` (the first `n` of a seeded shuffle are held out). Saved models are used as they are."""
     items = load_items(data)
@@ -89,13 +117,15 @@ def run_eval(model: str, data: str | os.PathLike, *, train: str | os.PathLike | 
     fit_seconds, n_train = 0.0, 0
     if fresh and fit_items:
         fit_items = training_set(fit_items, extra, extra_weight)
+        yield Progress(f"Fitting {model} on {len(fit_items):,} items…")
         start = time.perf_counter()
         pricer.fit(fit_items)
         fit_seconds, n_train = time.perf_counter() - start, len(fit_items)
     label = model if fresh else Path(model).name
     if llm_model and model in LLM_MODELS:
         label = f"{model} ({llm_model})"
-    return EvalResult(evaluate(pricer, test, model=label), fit_seconds, n_train)
+    yield Progress(f"Pricing {len(test):,} items…")
+    yield Done(Evaluation(evaluate(pricer, test, model=label), fit_seconds, n_train))
 
 
 @dataclass
@@ -126,11 +156,13 @@ class Leaderboard:
         return out
 
 
+@app
 def run_leaderboard(data: str | os.PathLike, *, models: list[str] | None = None, n: int = 250, seed: int = 42,
                     extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
-                    llm_n: int | None = 50, on_result=None) -> Leaderboard:
+                    llm_n: int | None = 50) -> Iterator[Event]:
     """Every model on one split: train on the items not held out (plus weighted extras), test on the same `n`.
-    LLM pricers run on the first `llm_n` test items only (a 135M model on 2 cores is ~1 s an item)."""
+    LLM pricers run on the first `llm_n` test items only (a 135M model on 2 cores is ~1 s an item). A Progress line
+    per pricer as it finishes; Done(Leaderboard)."""
     items = load_items(data)
     train, test = holdout_split(items, n, seed)
     fit_items = training_set(train, extra, extra_weight)
@@ -146,9 +178,8 @@ def run_leaderboard(data: str | os.PathLike, *, models: list[str] | None = None,
         report = evaluate(pricer, subset, model=label)
         row = {**report.summary(), "n_train": len(fit_items), "fit_seconds": round(fit_seconds, 2)}
         rows.append(row)
-        if on_result:
-            on_result(row, report)
-    return Leaderboard(rows)
+        yield Progress(f"{row['model']}: ${row['error']:.2f} (n={row['n']}, fit {row['fit_seconds']:.0f}s)")
+    yield Done(Leaderboard(rows))
 
 
 def _default_model() -> str:
@@ -157,19 +188,48 @@ def _default_model() -> str:
     return get_settings().model
 
 
-def estimate_description(description: str, model: str = "ensemble") -> dict[str, Any]:
-    """One pasted description → {"estimate", "members": {name: estimate}, "blend"} from a saved pricer."""
+@dataclass
+class Estimate:
+    """One product's price from a saved pricer; for an ensemble, each member's estimate and its weight."""
+
+    pricer: str
+    price: float | None
+    """None: the pricer gave no estimate (an LLM that would not name a price)."""
+    members: dict[str, float | None] = field(default_factory=dict)
+    blend: dict[str, float] = field(default_factory=dict)
+
+
+@app
+def run(description: str, pricer: str = "ensemble") -> Iterator[Event]:
+    """Estimate one pasted description's price with the pricer `pricer` saved by `pricer train` (or an untrained
+    one such as `random`): Done(Estimate)."""
     item = item_from_description(description)
-    pricer = resolve_pricer(model, prefer_saved=True)
-    if not _is_fitted(pricer):
-        raise PricerError(f"No trained {model!r} pricer yet: run `llmworks pricer train --model {model} --data "
+    yield Progress(f"Loading the {pricer} pricer…")
+    found = resolve_pricer(pricer, prefer_saved=True)
+    if not _is_fitted(found):
+        raise PricerError(f"No trained {pricer!r} pricer yet: run `llmworks pricer train --pricer {pricer} --data "
                           "ITEMS.jsonl` first.")
-    if hasattr(pricer, "member_estimates"):
-        members = pricer.member_estimates([item])
-        estimate = pricer.combine(members)[0]
-        return {"model": model, "estimate": estimate, "members": {k: v[0] for k, v in members.items()},
-                "blend": pricer.blend}
-    return {"model": model, "estimate": pricer.predict([item])[0], "members": {}, "blend": {}}
+    if hasattr(found, "member_estimates"):
+        members = found.member_estimates([item])
+        yield Done(Estimate(pricer, _price(found.combine(members)[0]),
+                            {k: _price(v[0]) for k, v in members.items()}, dict(found.blend)))
+        return
+    yield Done(Estimate(pricer, _price(found.predict([item])[0])))
+
+
+def _price(value) -> float | None:
+    """A finite estimate as a float; anything else (None, NaN, inf) is no estimate."""
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def estimate(description: str, pricer: str = "ensemble") -> Estimate:
+    """`run` to the end: the Estimate."""
+    return result(run(description, pricer))
+
+
+def is_pricer(name: str) -> bool:
+    """A pricer name, a pricer saved under that name, or a folder saved by `pricer train`."""
+    return name in PRICERS or (Path(name) / "pricer.json").is_file() or (models_dir() / name / "pricer.json").is_file()
 
 
 def _is_fitted(pricer: Pricer) -> bool:
