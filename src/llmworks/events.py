@@ -15,8 +15,11 @@ render progress.
 
 from __future__ import annotations
 
+import contextvars
 import functools
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, ParamSpec, TypeVar
 
@@ -24,6 +27,7 @@ from .llm.meter import Meter, metered
 from .llm.types import Usage
 
 R = TypeVar("R")
+T = TypeVar("T")
 P = ParamSpec("P")
 
 
@@ -111,3 +115,31 @@ def final(events: Iterable[Event]) -> Done:
 def result(events: Iterable[Event]) -> Any:
     """Run an app to its end; its result."""
     return final(events).result
+
+
+def as_they_happen(work: Callable[[Callable[[T], None]], R]) -> Generator[T, None, R]:
+    """Run `work(report)`, a blocking job that reports through a callback (a tool loop's on_step, a trainer's log),
+    on a worker thread; yield each report the moment it is made, then return the job's result (or raise its error):
+
+        run = yield from as_they_happen(lambda report: llm.run_tools(..., on_step=lambda s: report(ToolStep.of(s))))
+
+    The worker runs in a copy of this context, so the app's usage meter still counts its model calls. A caller that
+    stops listening does not stop the job: it runs to its end (a booking under way is made)."""
+    out: queue.SimpleQueue = queue.SimpleQueue()
+    context = contextvars.copy_context()
+
+    def worker() -> None:
+        try:
+            out.put((True, context.run(work, lambda item: out.put((False, item)))))
+        except BaseException as e:  # handed to the caller's thread and raised there
+            out.put((True, e))
+
+    threading.Thread(target=worker, name="llmworks-job", daemon=True).start()
+    while True:
+        finished, value = out.get()
+        if not finished:
+            yield value
+        elif isinstance(value, BaseException):
+            raise value
+        else:
+            return value

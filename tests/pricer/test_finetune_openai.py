@@ -55,8 +55,9 @@ def test_follow_job_until_it_succeeds(key):
         httpx.Response(200, json=RECORDED["job_running"]), httpx.Response(200, json=RECORDED["job_succeeded"])])
     respx.get(f"{API}/fine_tuning/jobs/ftjob-Pq4Zr9/events").mock(side_effect=[
         httpx.Response(200, json=RECORDED["events_running"]), httpx.Response(200, json=RECORDED["events_done"])])
-    seen, sleeps = [], []
-    status = ft.follow_job("ftjob-Pq4Zr9", poll_s=5, on_event=seen.append, sleep=sleeps.append)
+    sleeps = []
+    *progress, done = ft.follow("ftjob-Pq4Zr9", poll_s=5, sleep=sleeps.append)
+    seen, status = [p.text for p in progress], done.result
     assert status.status == "succeeded"
     assert status.model == "ft:gpt-4o-mini-2024-07-18:org-test:pricer:AbC123"
     assert [e.split(" ", 1)[1] for e in seen] == [  # oldest first, each event once

@@ -8,7 +8,7 @@ import pytest
 
 from llmworks.apps.pricer import load_pricer
 from llmworks.apps.pricer.items import PricerError
-from llmworks.apps.pricer.lora import LoRAConfig, LoRAPricer, price_examples, train_lora
+from llmworks.apps.pricer.lora import LoRAConfig, LoRAPricer, price_examples, run_lora, train_lora
 
 
 def test_examples_put_only_the_price_in_the_completion(items):
@@ -25,9 +25,11 @@ def test_lora_loss_goes_down_and_the_adapter_loads(tiny_lm, tmp_path, make_items
     config = LoRAConfig(base_model=str(tiny_lm), out_dir=str(tmp_path / "adapter"), max_steps=12, batch_size=8,
                         learning_rate=1e-2, lora_r=8, lora_alpha=16, lora_dropout=0.0, max_length=96,
                         target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"])
-    result = train_lora(items, config)
+    *progress, done = run_lora(items, config)  # training on a worker thread, its log lines as they come
+    result = done.result
     first, last = result.losses[:3], result.losses[-3:]
     assert len(result.losses) == 12
+    assert [p.text for p in progress] == [f"step {i}: loss {loss:.4f}" for i, loss in enumerate(result.losses, 1)]
     assert sum(last) / 3 < sum(first) / 3 - 0.3, result.losses  # it learns the price tokens
     adapter = tmp_path / "adapter"
     assert (adapter / "adapter_config.json").is_file()

@@ -290,7 +290,9 @@ def ft_status(job_id: str = typer.Argument(...), follow: bool = typer.Option(Fal
 def _follow(job_id: str) -> None:
     from llmworks.apps.pricer import finetune_openai as ft
 
-    status = ft.follow_job(job_id, on_event=lambda e: typer.echo(f"  {e}"))
+    from .render import render
+
+    status = render(ft.follow(job_id)).result
     typer.echo(f"job {status.id}: {status.status}")
     if status.model:
         typer.echo(f"use it: llmworks pricer eval --pricer llm -m openai/{status.model} --set structured=false "
@@ -314,10 +316,12 @@ def ft_lora(
     """LoRA/QLoRA fine-tune a local model on prices.  Example: llmworks pricer finetune lora --data t.jsonl --base
     ./smol --out m/lora"""
     from llmworks.apps.pricer.items import load_items
-    from llmworks.apps.pricer.lora import LoRAConfig, train_lora
+    from llmworks.apps.pricer.lora import LoRAConfig, run_lora
+
+    from .render import render
 
     config = LoRAConfig(base_model=str(base), out_dir=str(out), max_steps=steps, lora_r=r, lora_alpha=alpha,
                         lora_dropout=dropout, target_modules=target_modules.split(","), learning_rate=lr,
                         batch_size=batch_size)
-    result = train_lora(load_items(data, limit=n), config, log=lambda s: typer.echo(s, err=True))
+    result = render(run_lora(load_items(data, limit=n), config)).result
     typer.echo(f"loss {result.losses[0]:.3f} → {result.losses[-1]:.3f}; adapter → {result.adapter_dir}")

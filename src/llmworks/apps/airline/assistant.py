@@ -24,12 +24,9 @@ How a turn runs:
 
 from __future__ import annotations
 
-import contextvars
-import queue
 import re
-import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -38,7 +35,7 @@ from pydantic import BaseModel
 
 from llmworks import llm
 from llmworks.errors import LlmworksError
-from llmworks.events import Delta, Done, Event, Progress, ToolStep, app, result
+from llmworks.events import Delta, Done, Event, Progress, ToolStep, app, as_they_happen, result
 
 from .db import AirlineDB, Destination, normalize
 from .tools import Outcome, Toolbox
@@ -156,9 +153,9 @@ class Assistant:
                 options = dict(tool_choice=choice, max_steps=1, max_tokens=self.reply_tokens)
             else:
                 options = dict(max_steps=self.max_steps)
-            run = yield from _steps_as_they_happen(lambda on_step: llm.run_tools(
+            run = yield from as_they_happen(lambda report: llm.run_tools(
                 messages, tools=self.toolbox.tools(), model=self.model, system=SYSTEM_PROMPT,
-                temperature=self.temperature, on_step=on_step, **options))
+                temperature=self.temperature, on_step=lambda step: report(ToolStep.of(step)), **options))
         except llm.ModelOutputError as e:  # e.g. a tool call cut off mid-JSON: the turn fails, the chat goes on
             run = llm.ToolRun(text="", stopped_by=f"invalid model output: {e}")
         outcomes = list(self.toolbox.outcomes)
@@ -193,31 +190,6 @@ class Assistant:
                 if found:
                     return found
         return mentioned_destination(message, self.db.destinations())
-
-
-def _steps_as_they_happen(
-        loop: Callable[[Callable[[llm.ToolStep], None]], llm.ToolRun]) -> Generator[ToolStep, None, llm.ToolRun]:
-    """Run a blocking tool loop on a worker thread, yield each tool step the moment it is done, return the run.
-    The worker runs in a copy of this context, so the app's usage meter counts its model calls. A caller that stops
-    listening does not stop the loop: a booking under way completes (and is in the database)."""
-    out: queue.SimpleQueue = queue.SimpleQueue()
-    context = contextvars.copy_context()
-
-    def work() -> None:
-        try:
-            out.put((True, context.run(loop, lambda step: out.put((False, step)))))
-        except BaseException as e:  # handed to the app's thread, raised there
-            out.put((True, e))
-
-    threading.Thread(target=work, name="airline-tools", daemon=True).start()
-    while True:
-        finished, value = out.get()
-        if not finished:
-            yield ToolStep.of(value)
-        elif isinstance(value, BaseException):
-            raise value
-        else:
-            return value
 
 
 def mentioned_destination(text: str, destinations: list[Destination]) -> Destination | None:

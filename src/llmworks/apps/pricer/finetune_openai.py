@@ -2,7 +2,7 @@
 
     export_jsonl(train_items, "ft_train.jsonl")
     job = start_job("ft_train.jsonl", base_model="gpt-4o-mini-2024-07-18", epochs=1, seed=42, suffix="pricer")
-    status = follow_job(job.id, on_event=print)       # until succeeded / failed / cancelled
+    status = follow_job(job.id)                       # until succeeded / failed / cancelled (`follow`: events)
     LLMPricer(model=f"openai/{status.model}", structured=False)   # the fine-tuned model as a pricer
 
 Fine-tuning is a files-and-jobs API, not a model call, so it is not in `llmworks.llm`; `openai_client()` is the
@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...events import Done, Event, Progress, app, result
 from ...llm.errors import MissingKeyError, NetworkError, ProviderError
 from .items import Item, write_text_atomic
 from .llm_pricers import SYSTEM, user_prompt
@@ -112,9 +113,10 @@ def job_status(job_id: str, client=None, limit: int = 20) -> JobStatus:
     return JobStatus(job.id, job.status, job.fine_tuned_model, messages)
 
 
-def follow_job(job_id: str, *, client=None, poll_s: float = 30.0, timeout_s: float = 6 * 3600,
-               on_event: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> JobStatus:
-    """Poll until the job ends, reporting each new event once."""
+@app
+def follow(job_id: str, *, client=None, poll_s: float = 30.0, timeout_s: float = 6 * 3600,
+           sleep: Callable[[float], None] = time.sleep) -> Iterator[Event]:
+    """Poll until the job ends: a Progress per new job event (each once, oldest first), then Done(JobStatus)."""
     client = client or openai_client()
     seen: set[str] = set()
     deadline = time.monotonic() + timeout_s
@@ -123,8 +125,13 @@ def follow_job(job_id: str, *, client=None, poll_s: float = 30.0, timeout_s: flo
         for event in status.events:
             if event not in seen:
                 seen.add(event)
-                if on_event:
-                    on_event(event)
+                yield Progress(event)
         if status.status in TERMINAL or time.monotonic() > deadline:
-            return status
+            yield Done(status)
+            return
         sleep(poll_s)
+
+
+def follow_job(job_id: str, **options) -> JobStatus:
+    """`follow` to the end: the job's last status."""
+    return result(follow(job_id, **options))

@@ -2,6 +2,7 @@
 
     config = LoRAConfig(base_model="path/to/hf-model", out_dir="models/lora", max_steps=200)
     result = train_lora(train_items, config)            # result.losses, result.adapter_dir
+    for event in run_lora(train_items, config): ...     # the same as events: a Progress per logged loss
     pricer = LoRAPricer.from_adapter("models/lora")     # base + adapter, greedy decoding, parsed price
 
 Reads top to bottom, like nanoGPT's train.py: the config (saved with the adapter), the data (prompt ends at
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...events import Done, Event, Progress, app, as_they_happen
 from .base import Pricer
 from .items import Item, PricerError, write_text_atomic
 from .llm_pricers import parse_price_reply
@@ -143,6 +145,14 @@ def train_lora(items: list[Item], config: LoRAConfig, *, log: Callable[[str], No
     write_text_atomic(out / "lora_config.json", json.dumps(asdict(config), indent=2) + "\n")
     LoRAPricer(str(out)).save_meta(out)
     return LoRAResult(out, losses, config)
+
+
+@app
+def run_lora(items: list[Item], config: LoRAConfig) -> Iterator[Event]:
+    """`train_lora` as events: a Progress per logged loss, as training goes, then Done(LoRAResult)."""
+    trained = yield from as_they_happen(lambda report: train_lora(items, config,
+                                                                  log=lambda text: report(Progress(text))))
+    yield Done(trained)
 
 
 class LoRAPricer(Pricer):
