@@ -16,7 +16,7 @@ from llmworks.config import get_settings
 from llmworks.llm import client
 from llmworks.llm.providers import Model
 from llmworks.llm.testing import FunctionModel
-from llmworks.llm.types import Completion, Request
+from llmworks.llm.types import Request
 
 LOOP = "Celaunomi, la prophète de la métériq-de-Léude… "
 
