@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         default_factory=list, description="server folders the web workbench may read and write besides the data dir "
         "(separated by ',' or ':', or a JSON list); every other path typed into the workbench is refused")
 
+    @field_validator("home", "models_dir")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None  # LLMWORKS_HOME=~/data, quoted in .env
+
     @field_validator("ui_allowed_dirs", mode="before")
     @classmethod
     def _split_dirs(cls, value):
@@ -49,10 +54,10 @@ class Settings(BaseSettings):
         return self.models_dir or self.home / "models"
 
     def path(self, *parts: str) -> Path:
-        """A path under the data dir, its parent created."""
-        p = self.home.joinpath(*parts)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
+        """A path under this settings' data dir, its parent created (`llmworks.files.data_path`: the current one's)."""
+        from .files import under
+
+        return under(self.home, *parts)
 
 
 @lru_cache

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from llmworks.apps.airline import db as dbmod
-from llmworks.apps.airline.db import MIGRATIONS, AirlineDB, BookingError, SchemaTooNewError, normalize
+from llmworks.apps.airline.db import MIGRATIONS, AirlineDB, BookingError, normalize
+from llmworks.migrate import SchemaTooNewError
 
 DAY = date(2027, 3, 14)
 SRC = str(Path(dbmod.__file__).resolve().parents[3])  # the src/ dir, for the child processes

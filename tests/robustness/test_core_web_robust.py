@@ -93,8 +93,6 @@ def test_damaged_logs_db_names_the_file_and_a_safe_step(cli, clean_failure, snap
     assert snapshot(home) == before
 
 
-@pytest.mark.xfail(strict=True, reason="llm/log.py recent() brings the schema up to date (writes) before reading; "
-                                       "today `logs` on a read-only data dir fails, cleanly, asking for a writable one")
 def test_logs_works_on_a_read_only_data_dir(cli, home, make_readonly):
     db = sqlite3.connect(home / "logs.db")
     db.execute("create table calls (id integer primary key, ts real, model text, kind text, messages text, "

@@ -120,27 +120,14 @@ def logs(
 
     from rich.console import Console
     from rich.table import Table
-
-    import sqlite3
-
     from rich.text import Text
 
     from ..config import get_settings
-    from ..errors import StoreError
     from ..llm import log
     from ..text import one_line, printable
 
     path = get_settings().logs_db
-    try:
-        if path.exists():  # read it read-only first: log.recent migrates, a write a damaged file must not get
-            probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                probe.execute("select * from calls order by id desc limit ?", (n,)).fetchall()
-            finally:
-                probe.close()
-        rows = log.recent(path, n)
-    except sqlite3.Error as e:
-        raise StoreError.from_sqlite(path, e) from e
+    rows = log.recent(path, n)  # read-only; a damaged file is a StoreError naming it
     console = Console(width=max(Console().width, 110))
     if not rows:
         console.print(f"No calls logged yet in {path}.", markup=False)

@@ -1,6 +1,8 @@
 """Every model call, recorded in SQLite (home/logs.db): model, messages, response, tokens, cost, timing, error.
 
-Schema changes are numbered migrations, each applied once and remembered in `_migrations` (as simonw/llm does).
+Schema changes are numbered migrations run by `llmworks.migrate` (PRAGMA user_version). Logs written before
+it remembered their migrations by name in `_migrations` (as simonw/llm does); they are adopted as they are.
+Reading (`recent`) never writes, so `llmworks logs` works on a read-only data dir.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from .. import migrate
+from ..errors import StoreError
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 migration = MIGRATIONS.append
@@ -48,21 +53,12 @@ _migrated: set[Path] = set()
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    """A connection for writing, the schema brought up to date first (once per process)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path not in _migrated or not path.exists()
-    db = sqlite3.connect(path, timeout=10)
-    if not fresh:
-        return db
-    db.execute("pragma journal_mode=wal")  # readers (llmworks logs) never block the writer
-    db.execute("create table if not exists _migrations (name text primary key, applied real)")
-    done = {row[0] for row in db.execute("select name from _migrations")}
-    for step in MIGRATIONS:
-        if step.__name__ not in done:
-            with db:
-                step(db)
-                db.execute("insert into _migrations values (?, ?)", (step.__name__, time.time()))
-    _migrated.add(path)
-    return db
+    if path not in _migrated or not path.exists():
+        migrate.migrate(path, MIGRATIONS, legacy_table="_migrations")
+        _migrated.add(path)
+    return sqlite3.connect(path, timeout=10)
 
 
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|AIza[0-9A-Za-z_\-]{20,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,})")
@@ -142,13 +138,18 @@ def record(path: Path, *, model: str, kind: str, messages: list, response: str |
 
 
 def recent(path: Path, n: int = 20) -> list[dict]:
+    """The last `n` calls, newest first, read without writing; a damaged file is a StoreError naming it."""
     if not path.exists():
         return []
-    db = connect(path)
+    db = migrate.read_only(path, timeout=10)
     db.row_factory = sqlite3.Row
     try:
+        if not db.execute("select 1 from sqlite_master where type = 'table' and name = 'calls'").fetchone():
+            return []  # created, never written to
         rows = db.execute("select * from calls order by id desc limit ?", (n,)).fetchall()
         secrets = secret_values()  # rows written before every column was redacted are shown redacted
         return [{k: redact(v, secrets) if isinstance(v, str) else v for k, v in dict(r).items()} for r in rows]
+    except sqlite3.DatabaseError as e:
+        raise StoreError.from_sqlite(path, e) from e
     finally:
         db.close()

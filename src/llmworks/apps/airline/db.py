@@ -6,8 +6,9 @@
     db.cancel(b.code); db.bookings("ada lovelace")
 
 Design notes:
-- Schema changes are numbered migrations (`MIGRATIONS`); `PRAGMA user_version` records the last one applied, and
-  each migration runs in the same transaction as that bump, so a crash never leaves a half-migrated file.
+- Schema changes are numbered migrations (`MIGRATIONS`) run by `llmworks.migrate`: `PRAGMA user_version`
+  records the last one applied, and each runs in the same transaction as that bump, so a crash never leaves a
+  half-migrated file.
 - Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read, so two processes
   booking the last seat serialise instead of both seeing it free. WAL + a busy timeout lets them wait, not fail.
 - A connection per operation: Gradio calls us from worker threads and sqlite3 connections are per-thread.
@@ -19,7 +20,6 @@ Design notes:
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
 import threading
@@ -31,6 +31,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from llmworks.errors import StoreError
+from llmworks.migrate import migrate as run_migrations
+from llmworks.migrate import read_only, up_to_date
 from llmworks.text import one_line
 
 # --- the course's five destinations, plus a few whose names carry accents (matched accent-insensitively) ---
@@ -56,10 +58,6 @@ CODE_LENGTH = 6
 
 class BookingError(ValueError):
     """A request the data cannot satisfy (unknown city or code, full flight, already cancelled); nothing written."""
-
-
-class SchemaTooNewError(StoreError):
-    pass
 
 
 def passenger_name(text: str) -> str:
@@ -160,9 +158,9 @@ _ready_lock = threading.Lock()
 
 
 def default_path() -> Path:
-    from llmworks.config import get_settings
+    from llmworks.files import data_path
 
-    return get_settings().path("airline", "airline.db")
+    return data_path("airline", "airline.db")
 
 
 class AirlineDB:
@@ -183,17 +181,10 @@ class AirlineDB:
     def connect(self, *, readonly: bool = False) -> sqlite3.Connection:
         """A connection with our pragmas; `readonly` opens the file read-only (it must exist)."""
         try:
-            if not readonly:
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; we BEGIN ourselves
+            if readonly:
+                db = read_only(self.path)  # falls back to immutable in a read-only folder
             else:
-                try:
-                    db = self._open_readonly()
-                except sqlite3.OperationalError:
-                    if os.access(self.path.parent, os.W_OK):
-                        raise
-                    # a WAL file in a read-only folder cannot get its -shm index: read it as immutable media
-                    # (nobody can write it there either, so it cannot change under us)
-                    db = self._open_readonly(immutable=True)
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; we BEGIN ourselves
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA busy_timeout = 30000")
             db.execute("PRAGMA foreign_keys = ON")
@@ -201,16 +192,6 @@ class AirlineDB:
             return db
         except sqlite3.DatabaseError as e:
             raise StoreError.from_sqlite(self.path, e) from e
-
-    def _open_readonly(self, *, immutable: bool = False) -> sqlite3.Connection:
-        uri = self.path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
-        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy: fail here, not later
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -250,13 +231,11 @@ class AirlineDB:
 
     def _up_to_date(self) -> bool:
         """Migrated to this version and (when seeding) holding every seed destination with its flight."""
-        if not self.path.exists():
+        if not up_to_date(self.path, MIGRATIONS):
             return False
+        if not self._seed:
+            return True
         with self.reading() as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
-                return False
-            if not self._seed:
-                return True
             keys = [normalize(city) for city, _, _ in SEED_DESTINATIONS]
             found = db.execute(
                 f"""SELECT count(DISTINCT d.city_key) FROM destinations d JOIN flights f ON f.destination_id = d.id
@@ -265,24 +244,7 @@ class AirlineDB:
 
     def migrate(self) -> int:
         """Apply the migrations this file lacks, each in its own transaction; return the schema version."""
-        db = self.connect()
-        try:
-            db.execute("PRAGMA journal_mode = WAL")  # readers never block the one writer
-        except sqlite3.DatabaseError as e:
-            raise StoreError.from_sqlite(self.path, e) from e
-        finally:
-            db.close()
-        while True:
-            with self.transaction() as db:  # re-read under the lock: another process may have migrated meanwhile
-                current = db.execute("PRAGMA user_version").fetchone()[0]
-                if current > len(MIGRATIONS):
-                    raise SchemaTooNewError(
-                        f"{self.path} has schema version {current}, but this llmworks knows only up to "
-                        f"{len(MIGRATIONS)}.", "Upgrade llmworks or point LLMWORKS_HOME elsewhere.", path=self.path)
-                if current == len(MIGRATIONS):
-                    return current
-                MIGRATIONS[current](db)
-                db.execute(f"PRAGMA user_version = {current + 1}")
+        return run_migrations(self.path, MIGRATIONS)
 
     def seed(self) -> None:
         """Add the seed destinations and one daily flight to each; existing rows (and changed prices) are kept."""
