@@ -12,13 +12,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..files import atomic_path, atomic_write
 from .errors import LLMError
 
 CHUNK = 8 << 20
@@ -130,9 +129,8 @@ def join(sources: list[Path], target: Path, *, size: int | None, sha256: str, fi
     """Concatenate `sources` into `target` atomically, checking size and SHA-256 before the file appears."""
     digest, written = hashlib.sha256(), 0
     total = sum(p.stat().st_size for p in sources)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, _progress(f"Joining {target.name}", total) as advance:
+    with atomic_path(target) as tmp:  # a damaged join raises inside: the temp file goes, the target never appears
+        with open(tmp, "xb") as out, _progress(f"Joining {target.name}", total) as advance:
             for source in sources:
                 with source.open("rb") as f:
                     while chunk := f.read(CHUNK):
@@ -140,19 +138,10 @@ def join(sources: list[Path], target: Path, *, size: int | None, sha256: str, fi
                         digest.update(chunk)
                         written += len(chunk)
                         advance(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
         if (size is not None and written != size) or digest.hexdigest() != sha256:
             expected = f"{size:,} bytes, " if size is not None else ""
             raise LLMError(f"The parts of {target.name} are damaged (got {written:,} bytes, SHA-256 "
                            f"{digest.hexdigest()[:12]}…; expected {expected}{sha256[:12]}…): {fix}.")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the weights are not secret and may be shared
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
     _write_stamp(target, sha256)
     return target
 
@@ -163,19 +152,7 @@ def _stamp(target: Path) -> Path:
 
 def _write_stamp(target: Path, sha256: str) -> None:
     st = target.stat()
-    stamp = _stamp(target)
-    tmp = stamp.with_name(stamp.name + ".tmp")
-    tmp.write_text(json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
-    os.replace(tmp, stamp)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a directory be fsynced
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    atomic_write(_stamp(target), json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
 
 
 @contextlib.contextmanager

@@ -6,14 +6,14 @@ Piper phonemizes with the espeak-ng data bundled in its own wheel, so no system 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import threading
 import time
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from llmworks.files import atomic_write
 
 from .errors import SpeechError
 
@@ -31,17 +31,7 @@ class Speech:
 
     def save(self, path: str | Path) -> Path:
         """Write the WAV atomically (temp file + rename): a reader never sees half a file."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.wav)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return atomic_write(path, self.wav)
 
 
 @lru_cache(maxsize=1)

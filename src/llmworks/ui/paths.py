@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from llmworks.files import atomic_path
 from llmworks.llm.errors import LLMError
 
 ALLOWED_DIRS_VAR = "LLMWORKS_UI_ALLOWED_DIRS"
@@ -77,13 +77,7 @@ def save_uploads(files: Iterable, folder: Path, *, suffixes: Iterable[str]) -> t
             refused.append(name)
             continue
         target = folder / name
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                shutil.copyfileobj(src, out)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(target) as tmp:
+            shutil.copyfile(source, tmp)
         saved.append(target)
     return saved, refused
