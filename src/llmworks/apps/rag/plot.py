@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
 import numpy as np
 
 from ...errors import LlmworksError
+from ...files import atomic_write
 from .store import VectorStore
 
 
@@ -50,17 +49,7 @@ def figure(store: VectorStore, *, dims: int = 2):
 
 def write_html(fig, out: Path | str) -> Path:
     """Write a self-contained HTML file (Plotly's JS inlined, so it opens offline), atomically."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(fig.to_html(include_plotlyjs=True, full_html=True))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return atomic_write(out, fig.to_html(include_plotlyjs=True, full_html=True))
 
 
 def _wrap(text: str, width: int = 80) -> str:

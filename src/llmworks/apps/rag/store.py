@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from ...errors import LlmworksError, StoreError
+from ...files import atomic_write
 
 COLLECTION = "chunks"
 """The collection of indexes made before `active.json` existed (and of a store filled without `ingest`)."""
@@ -73,25 +73,6 @@ class VectorStore(Protocol):
 
 def _hashes(metadatas: list[dict]) -> dict[str, str]:
     return {m["source"]: m.get("file_hash", "") for m in metadatas}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Temp file, fsync, rename, fsync the folder: after a crash `path` holds the old text or the new, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def _read_only(path: Path, error: BaseException) -> bool:
@@ -249,7 +230,7 @@ class ChromaStore:
     def promote(self, staging: ChromaStore) -> None:
         """Make `staging` the live index: one atomic rename of active.json; the old collection (and any build
         for other settings that was never finished) is dropped after."""
-        _write_atomically(self._pointer(), json.dumps({"collection": staging._col.name}) + "\n")
+        atomic_write(self._pointer(), json.dumps({"collection": staging._col.name}) + "\n")
         self._col, self._seen = staging._col, None
         self._follow()
         self._drop_all_but({staging._col.name})
