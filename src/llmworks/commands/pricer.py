@@ -40,6 +40,11 @@ def _options(pairs: list[str] | None) -> dict:
     return options
 
 
+def _given(**options):
+    """The options the user gave: the rest is left to the app's own defaults."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 def _deprecated(old: str, new: str) -> None:
     typer.secho(f"Note: {old} is deprecated; use {new}.", fg="yellow", err=True)
 
@@ -76,15 +81,16 @@ def curate(
     raw: Path = typer.Argument(..., help="raw Amazon-Reviews-2023 metadata JSONL"),
     out: Path = typer.Option(..., "--out", help="folder for train.jsonl, test.jsonl, hf/, curation.json"),
     category: Optional[str] = typer.Option(None, help="category for every record (default: main_category)"),
-    seed: int = typer.Option(42),
-    test_fraction: float = typer.Option(0.1),
-    min_tokens: int = typer.Option(150),
-    max_tokens: int = typer.Option(160),
+    seed: Optional[int] = typer.Option(None, help="split seed (default 42)"),
+    test_fraction: Optional[float] = typer.Option(None, help="share of items for test.jsonl (default 0.1)"),
+    min_tokens: Optional[int] = typer.Option(None, help="drop items with fewer tokens of text (default 150)"),
+    max_tokens: Optional[int] = typer.Option(None, help="cap each item's text at this many tokens (default 160)"),
 ) -> None:
     """Curate raw metadata into priced items.  Example: llmworks pricer curate meta_Appliances.jsonl --out data/p"""
     from llmworks.apps.pricer.curate import CurationConfig, curate as run
 
-    config = CurationConfig(seed=seed, test_fraction=test_fraction, min_tokens=min_tokens, max_tokens=max_tokens)
+    config = CurationConfig(**_given(seed=seed, test_fraction=test_fraction, min_tokens=min_tokens,
+                                     max_tokens=max_tokens))
     result = run(raw, out, config, category=category)
     s = result.stats
     typer.echo(f"{s['raw']} raw records → {s['kept']} items ({s['train']} train, {s['test']} test), "
@@ -98,8 +104,9 @@ def train(
     pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
     out: Optional[Path] = typer.Option(None, "--out", help="folder to save to (default LLMWORKS_HOME/pricer/models/NAME)"),
     extra: Optional[Path] = typer.Option(None, help="extra rows (e.g. train_extra.jsonl), down-weighted to fit --data"),
-    extra_weight: float = typer.Option(0.5, help="mean weight of an extra row (a --data row weighs 1)"),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5; a --data row "
+                                                           "weighs 1)"),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
     llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
 ) -> None:
@@ -109,8 +116,8 @@ def train(
     from .render import render
 
     name, llm_model = _pricer_and_model(pricer, model, llm)
-    trained = render(run_train(name, data, out, extra=extra, extra_weight=extra_weight, llm_model=llm_model,
-                               options=_options(set_))).result
+    trained = render(run_train(name, data, out, extra=extra, llm_model=llm_model, options=_options(set_),
+                               **_given(extra_weight=extra_weight))).result
     typer.echo(f"trained {trained.pricer.name} in {trained.seconds:.1f}s → {trained.path}")
     if hasattr(trained.pricer, "blend"):
         typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in trained.pricer.blend.items()))
@@ -121,11 +128,12 @@ def eval_(
     data: Path = typer.Option(..., "--data", help="items JSONL with true prices"),
     pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
     train_file: Optional[Path] = typer.Option(None, "--train", help="fit on this file instead of a hold-out of --data"),
-    n: int = typer.Option(250, "--n", help="items to test (the hold-out size when there is no --train)"),
-    seed: int = typer.Option(42),
+    n: Optional[int] = typer.Option(None, "--n", help="items to test (the hold-out size when there is no --train; "
+                                                     "default 250)"),
+    seed: Optional[int] = typer.Option(None, help="hold-out seed (default 42)"),
     extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
-    extra_weight: float = typer.Option(0.5),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
     llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
     plot: Optional[Path] = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
@@ -141,8 +149,8 @@ def eval_(
     # NaN is not JSON (allow_nan=False in render): prices are validated on load, so a NaN here is a bug to hear about
     fields = ("model", "n", "error", "rmsle", "hit_rate", "missing")
     summary = (lambda e: {k: e.report.summary()[k] for k in fields}) if as_json else None
-    events = run_eval(name, data, train=train_file, n=n, seed=seed, extra=extra, extra_weight=extra_weight,
-                      llm_model=llm_model, options=_options(set_))
+    events = run_eval(name, data, train=train_file, extra=extra, llm_model=llm_model, options=_options(set_),
+                      **_given(n=n, seed=seed, extra_weight=extra_weight))
     if plot:  # written before the JSON line, which stays the last word
         events = _plotted(events, plot)
     result = render(events, as_json=summary).result
@@ -172,15 +180,15 @@ def _plotted(events, plot: Path):
 @pricer_app.command()
 def leaderboard(
     data: Path = typer.Option(..., "--data", help="items JSONL; the hold-out comes from here"),
-    n: int = typer.Option(250, "--n", help="hold-out size"),
-    seed: int = typer.Option(42),
+    n: Optional[int] = typer.Option(None, "--n", help="hold-out size (default 250)"),
+    seed: Optional[int] = typer.Option(None, help="hold-out seed (default 42)"),
     extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
-    extra_weight: float = typer.Option(0.5),
+    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
     pricers: Optional[str] = typer.Option(None, "--pricers", help="comma-separated pricers (default: all)"),
     old_models: Optional[str] = typer.Option(None, "--models", hidden=True),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
-    llm_n: int = typer.Option(50, help="test items for the llm/rag pricers (0: all); ~1 s each on local/smollm2"),
+    llm_n: Optional[int] = typer.Option(None, help="test items for the llm/rag pricers (default 50; 0: all)"),
     out: Optional[Path] = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
 ) -> None:
     """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
@@ -194,8 +202,11 @@ def leaderboard(
     if llm is not None:
         _deprecated(f"--llm {llm}", f"-m/--model {llm}")
         model = model or llm
-    board = render(run_leaderboard(data, models=pricers.split(",") if pricers else None, n=n, seed=seed, extra=extra,
-                                   extra_weight=extra_weight, llm_model=model, llm_n=llm_n or None)).result
+    options = _given(n=n, seed=seed, extra_weight=extra_weight, llm_n=llm_n)
+    if llm_n == 0:
+        options["llm_n"] = None  # every test item
+    board = render(run_leaderboard(data, models=pricers.split(",") if pricers else None, extra=extra,
+                                   llm_model=model, **options)).result
     typer.echo(board.markdown())
     typer.echo("")
     typer.echo(board.csv(), nl=False)
@@ -207,7 +218,8 @@ def leaderboard(
 @pricer_app.command()
 def estimate(
     description: str = typer.Argument(..., help="product title and description"),
-    pricer: str = typer.Option("ensemble", "--pricer", help="a saved pricer (name under LLMWORKS_HOME or folder)"),
+    pricer: Optional[str] = typer.Option(None, "--pricer", help="a saved pricer (name under LLMWORKS_HOME or folder; "
+                                                               "default ensemble)"),
     old_model: Optional[str] = typer.Option(None, "--model", hidden=True),
     as_json: bool = typer.Option(False, "--json", help="print {pricer, price, members, blend} only"),
 ) -> None:
@@ -221,7 +233,7 @@ def estimate(
     if old_model is not None:
         _deprecated(f"--model {old_model}", f"--pricer {old_model}")
         pricer = old_model
-    found = render(run(description, pricer), as_json=asdict if as_json else None).result
+    found = render(run(description, **_given(pricer=pricer)), as_json=asdict if as_json else None).result
     if as_json:
         return
     typer.echo("no estimate" if found.price is None else f"${found.price:,.2f}")
@@ -257,17 +269,17 @@ def ft_export(
 def ft_start(
     train_file: Path = typer.Option(..., "--train", help="chat JSONL from `finetune export`"),
     validation: Optional[Path] = typer.Option(None, help="validation chat JSONL"),
-    base: str = typer.Option("gpt-4o-mini-2024-07-18", help="OpenAI base model"),
-    epochs: int = typer.Option(1),
-    seed: int = typer.Option(42),
-    suffix: str = typer.Option("pricer"),
+    base: Optional[str] = typer.Option(None, help="OpenAI base model (default gpt-4o-mini-2024-07-18)"),
+    epochs: Optional[int] = typer.Option(None, help="default 1"),
+    seed: Optional[int] = typer.Option(None, help="default 42"),
+    suffix: Optional[str] = typer.Option(None, help="added to the model's name (default pricer)"),
     follow: bool = typer.Option(False, help="poll until the job ends, printing events"),
 ) -> None:
     """Upload and start an OpenAI fine-tuning job.  Example: llmworks pricer finetune start --train ft.jsonl --follow"""
     from llmworks.apps.pricer import finetune_openai as ft
 
-    job = ft.start_job(train_file, validation_file=validation, base_model=base, epochs=epochs, seed=seed,
-                       suffix=suffix)
+    job = ft.start_job(train_file, validation_file=validation,
+                       **_given(base_model=base, epochs=epochs, seed=seed, suffix=suffix))
     typer.echo(f"job {job.id}: {job.status}")
     if follow:
         _follow(job.id)
@@ -304,13 +316,13 @@ def ft_lora(
     data: Path = typer.Option(..., "--data", help="training items JSONL"),
     base: str = typer.Option(..., "--base", help="local HF model folder (or .gguf with the gguf package)"),
     out: Path = typer.Option(..., "--out", help="folder for the adapter and its config"),
-    steps: int = typer.Option(200),
-    r: int = typer.Option(8, "-r", help="LoRA rank"),
-    alpha: int = typer.Option(16),
-    dropout: float = typer.Option(0.05),
-    target_modules: str = typer.Option("q_proj,v_proj", help="comma-separated module names"),
-    lr: float = typer.Option(2e-4),
-    batch_size: int = typer.Option(4),
+    steps: Optional[int] = typer.Option(None, help="optimiser steps (default 200)"),
+    r: Optional[int] = typer.Option(None, "-r", help="LoRA rank (default 8)"),
+    alpha: Optional[int] = typer.Option(None, help="LoRA alpha (default 16)"),
+    dropout: Optional[float] = typer.Option(None, help="LoRA dropout (default 0.05)"),
+    target_modules: Optional[str] = typer.Option(None, help="comma-separated module names (default q_proj,v_proj)"),
+    lr: Optional[float] = typer.Option(None, help="learning rate (default 2e-4)"),
+    batch_size: Optional[int] = typer.Option(None, help="default 4"),
     n: Optional[int] = typer.Option(None, "--n", help="first N items only"),
 ) -> None:
     """LoRA/QLoRA fine-tune a local model on prices.  Example: llmworks pricer finetune lora --data t.jsonl --base
@@ -320,8 +332,8 @@ def ft_lora(
 
     from .render import render
 
-    config = LoRAConfig(base_model=str(base), out_dir=str(out), max_steps=steps, lora_r=r, lora_alpha=alpha,
-                        lora_dropout=dropout, target_modules=target_modules.split(","), learning_rate=lr,
-                        batch_size=batch_size)
+    config = LoRAConfig(base_model=str(base), out_dir=str(out), **_given(
+        max_steps=steps, lora_r=r, lora_alpha=alpha, lora_dropout=dropout, learning_rate=lr, batch_size=batch_size,
+        target_modules=target_modules.split(",") if target_modules else None))
     result = render(run_lora(load_items(data, limit=n), config)).result
     typer.echo(f"loss {result.losses[0]:.3f} → {result.losses[-1]:.3f}; adapter → {result.adapter_dir}")

@@ -29,8 +29,10 @@ def _open(db: Path | None, docs: Path | None = None):
 def ingest(
     folder: Path = typer.Argument(..., help="Folder of .md/.txt/.pdf/.html files (searched recursively)"),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-    chunk_size: int = typer.Option(1000, "--chunk-size", help="Characters per chunk at most (100-20,000)"),
-    chunk_overlap: int = typer.Option(150, "--chunk-overlap", help="Characters shared by consecutive pieces"),
+    chunk_size: int | None = typer.Option(None, "--chunk-size", help="Characters per chunk at most (100-20,000; "
+                                          "default 1,000)"),
+    chunk_overlap: int | None = typer.Option(None, "--chunk-overlap", help="Characters shared by consecutive pieces "
+                                             "(default 150)"),
 ) -> None:
     """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
 
@@ -40,16 +42,19 @@ def ingest(
 
     Example: llmworks rag ingest ../shared/data/insurellm/knowledge-base
     """
-    from llmworks.apps.rag import KnowledgeBase
+    from llmworks.apps.rag import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, KnowledgeBase
     from llmworks.apps.rag.ingest import check_options, documents
     from llmworks.embed import DEFAULT
 
     from .render import render
 
-    check_options(chunk_size, chunk_overlap, DEFAULT, 64)  # before the index is even opened
+    chunking = {name: value for name, value in (("chunk_size", chunk_size), ("chunk_overlap", chunk_overlap))
+                if value is not None}  # the rest is the app's default
+    check_options(chunking.get("chunk_size", DEFAULT_CHUNK_SIZE), chunking.get("chunk_overlap", DEFAULT_CHUNK_OVERLAP),
+                  DEFAULT, 64)  # before the index is even opened
     documents(folder)
     kb = KnowledgeBase.open(db)
-    report = render(kb.run_ingest(folder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)).result
+    report = render(kb.run_ingest(folder, **chunking)).result
     typer.echo(report.summary())
 
 
@@ -57,7 +62,7 @@ def ingest(
 def ask(
     question: str = typer.Argument(..., help="Your question"),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-    k: int = typer.Option(5, "-k", help="Chunks given to the model"),
+    k: int | None = typer.Option(None, "-k", help="Chunks given to the model (default 5)"),
     model: str | None = typer.Option(None, "-m", "--model", help="provider/model (default: LLMWORKS_MODEL)"),
     show_chunks: bool = typer.Option(False, "--chunks", help="Also print the retrieved chunks"),
     docs: Path | None = typer.Option(None, "--docs", help=DOCS_HELP),
@@ -74,7 +79,8 @@ def ask(
 
     answer_json = (lambda a: {"answer": a.text, "sources": a.sources, "known": a.known, "reason": a.reason,
                               "query": a.query}) if as_json else None
-    result = render(_open(db, docs).run(question, model=model, k=k), usage=usage, as_json=answer_json).result
+    options = {"k": k} if k is not None else {}
+    result = render(_open(db, docs).run(question, model=model, **options), usage=usage, as_json=answer_json).result
     if as_json:
         return
     console = Console()
@@ -110,7 +116,7 @@ def plot(
 def eval_(
     tests: Path = typer.Argument(..., help='JSON lines: {"question", "keywords", "reference_answer", "category"}'),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-    k: int = typer.Option(10, "-k", help="Chunks retrieved per question"),
+    k: int | None = typer.Option(None, "-k", help="Chunks retrieved per question (default 10)"),
     judge: str | None = typer.Option(None, "--judge", help="Also answer each question and grade it with this model"),
     model: str | None = typer.Option(None, "-m", "--model", help="Model that answers (with --judge)"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
@@ -126,7 +132,8 @@ def eval_(
 
     cases = load_tests(tests)
     kb = _open(db, docs)
-    report = render(kb.run_eval(cases, k=k, judge=judge, model=model),
+    options = {"k": k} if k is not None else {}
+    report = render(kb.run_eval(cases, judge=judge, model=model, **options),
                     as_json=(lambda r: r.to_dict()) if as_json else None).result
     if not as_json:
         _print_table(report)

@@ -118,7 +118,7 @@ def vector_map(db: str, dims):
 def tab() -> None:
     import gradio as gr
 
-    from llmworks.apps.rag import default_documents, default_index
+    from llmworks.apps.rag import ANSWER_K, default_documents, default_index
     from llmworks.apps.rag.loaders import SUFFIXES
 
     gr.Markdown("Folders are on the server, inside the data dir (or a folder listed in LLMWORKS_UI_ALLOWED_DIRS). "
@@ -138,7 +138,7 @@ def tab() -> None:
                 send = gr.Button("Ask", variant="primary", scale=1)
             with gr.Row():
                 model = model_dropdown()
-                k = gr.Slider(1, 10, value=5, step=1, label="Chunks given to the model (k)")
+                k = gr.Slider(1, 10, value=ANSWER_K, step=1, label="Chunks given to the model (k)")
                 clear = gr.Button("Clear conversation")
         with gr.Column(scale=2):
             gr.Markdown("### Retrieved chunks")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ...errors import LlmworksError
 from ...events import Done, Event, result
-from .answer import IDK, Answer, answer
+from .answer import ANSWER_K, IDK, Answer, answer
 from .answer import run as run_answer
 from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, chunk_document
 from .evaluate import EvalReport, Judgement, TestCase, evaluate, load_tests, run_eval
@@ -64,7 +64,8 @@ class KnowledgeBase:
         self._require_chunks()
         return self.retriever.search(query, k)
 
-    def run(self, question: str, *, history: list[dict] | None = None, model=None, k: int = 5) -> Iterator[Event]:
+    def run(self, question: str, *, history: list[dict] | None = None, model=None,
+            k: int = ANSWER_K) -> Iterator[Event]:
         """Answer `question` from the index: Progress, the checked answer as a Delta, Done(Answer with sources)."""
         self._require_chunks()  # inside the generator: a renderer shows this error like any other
         yield from run_answer(question, self.retriever, history=history, model=model, k=k)
@@ -73,7 +74,7 @@ class KnowledgeBase:
         """`run` to the end: the Answer."""
         return result(self.run(question, **options))
 
-    def chat(self, *, model=None, k: int = 5) -> Chat:
+    def chat(self, *, model=None, k: int = ANSWER_K) -> Chat:
         return Chat(self, model=model, k=k)
 
     def run_eval(self, tests: list[TestCase], **options) -> Iterator[Event]:
@@ -93,7 +94,7 @@ class KnowledgeBase:
 class Chat:
     """A conversation with a knowledge base: it keeps the turns, so a follow-up ("and his salary?") is understood."""
 
-    def __init__(self, kb: KnowledgeBase, *, model=None, k: int = 5):
+    def __init__(self, kb: KnowledgeBase, *, model=None, k: int = ANSWER_K):
         self.kb, self.model, self.k = kb, model, k
         self.history: list[dict] = []
         """The questions and the answers given (checked answers: "I don't know." where there was none)."""
@@ -113,6 +114,7 @@ class Chat:
 
 
 __all__ = [
+    "ANSWER_K",
     "DEFAULT_CHUNK_OVERLAP",
     "DEFAULT_CHUNK_SIZE",
     "IDK",

@@ -26,6 +26,8 @@ IDK = "I don't know."
 MIN_SIMILARITY = 0.25
 """Below this cosine similarity a chunk is off-topic for MiniLM (unrelated questions score ~0.0-0.2 against any
 chunk; on-topic ones 0.4+), unless the question's rarer words occur in it (see `_relevant`)."""
+ANSWER_K = 5
+"""Passages given to the model: enough for a fact spread over two or three chunks, few enough for a small window."""
 MIN_GROUNDING = 0.5
 """Share of the answer's content words that must occur in the context; below it the answer is treated as invented."""
 
@@ -131,7 +133,7 @@ def _fit(hits: list[Hit], question: str, model) -> list[Hit]:
 
 
 @app
-def run(question: str, retriever: Retriever, *, history: list[dict] | None = None, model=None, k: int = 5,
+def run(question: str, retriever: Retriever, *, history: list[dict] | None = None, model=None, k: int = ANSWER_K,
         max_tokens: int = 200) -> Iterator[Event]:
     """Retrieve `k` chunks for `question` (rewritten first if it is a follow-up in `history`) and answer from them:
     Progress while it works, the checked answer as one Delta, then Done(Answer)."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ...errors import DataError, LlmworksError
 from ...events import Done, Event, Progress, app, result
+from .answer import ANSWER_K, answer
 from .metrics import question_scores
 from .retrieval import Retriever
 
@@ -111,11 +112,9 @@ def judge_answer(test: TestCase, answer_text: str, *, judge=None) -> Judgement:
 
 @app
 def run_eval(tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None,
-             answer_k: int = 5) -> Iterator[Event]:
+             answer_k: int = ANSWER_K) -> Iterator[Event]:
     """Score retrieval for every test; with `judge`, also answer with `model` and have `judge` grade the answer.
     Progress every tenth of the way; Done(EvalReport)."""
-    from .answer import answer
-
     if k < 1:
         raise LlmworksError(f"-k must be at least 1 (got {k}).")
     report = EvalReport(k)
