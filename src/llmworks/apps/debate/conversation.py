@@ -9,9 +9,7 @@ everyone else's (other models and the human moderator) as `user` turns labelled 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from llmworks import llm
 from llmworks.events import Delta, Done, Event, Progress, app
+from llmworks.files import atomic_write, data_path
 
 ARGUMENTATIVE = ("You are very argumentative: you disagree with anything in the conversation and challenge "
                  "everything, in a snarky way.")
@@ -203,22 +202,10 @@ class Conversation:
     def save(self, path: str | Path | None = None) -> Path:
         """Write the markdown transcript atomically (default: <LLMWORKS_HOME>/debates/<time>-<topic>.md)."""
         if path is None:
-            from llmworks.config import get_settings
-
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
             slug = re.sub(r"[^a-z0-9]+", "-", self.topic.lower()).strip("-")[:40] or "conversation"
-            path = get_settings().path("debates", f"{stamp}-{slug}.md")
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(self.to_markdown())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+            path = data_path("debates", f"{stamp}-{slug}.md")
+        return atomic_write(path, self.to_markdown())
 
 
 def clean_reply(text: str, name: str, names: list[str]) -> str:
