@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .items import MIN_PRICE, Item, PricerError, write_bytes_atomic, write_text_atomic
+from ...files import atomic_write
+from .items import MIN_PRICE, Item, PricerError
 
 
 class Pricer:
@@ -51,10 +52,10 @@ class Pricer:
         directory.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         joblib.dump(self, buf, compress=3)
-        write_bytes_atomic(directory / "pricer.joblib", buf.getvalue())
+        atomic_write(directory / "pricer.joblib", buf.getvalue())
         meta = {"name": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
                 "options": self.options()}
-        write_text_atomic(directory / "pricer.json", json.dumps(meta, indent=2) + "\n")
+        atomic_write(directory / "pricer.json", json.dumps(meta, indent=2) + "\n")
         return directory
 
     def __repr__(self) -> str:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .items import MAX_PRICE, MIN_PRICE, Item, PricerDataError, save_items, write_text_atomic
+from ...files import atomic_write
+from .items import MAX_PRICE, MIN_PRICE, Item, PricerDataError, save_items
 
 # Boilerplate of Amazon "details" that says nothing about price (the course's REMOVALS).
 DETAIL_REMOVALS = [
@@ -226,7 +227,7 @@ def write_curated(train: list[Item], test: list[Item], stats: dict[str, Any], ou
     save_items(train, out / "train.jsonl")
     save_items(test, out / "test.jsonl")
     export_datasets(train, test, out / "hf")
-    write_text_atomic(out / "curation.json", json.dumps(stats, indent=2, default=str) + "\n")
+    atomic_write(out / "curation.json", json.dumps(stats, indent=2, default=str) + "\n")
     return out
 
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...events import Done, Event, Progress, app, result
+from ...files import atomic_write
 from ...llm.errors import MissingKeyError, NetworkError, ProviderError
-from .items import Item, write_text_atomic
+from .items import Item
 from .llm_pricers import SYSTEM, user_prompt
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
@@ -36,7 +37,7 @@ def chat_example(item: Item) -> dict:
 
 
 def export_jsonl(items: list[Item], path: str | os.PathLike) -> Path:
-    write_text_atomic(path, "".join(json.dumps(chat_example(i), ensure_ascii=False) + "\n" for i in items))
+    atomic_write(path, "".join(json.dumps(chat_example(i), ensure_ascii=False) + "\n" for i in items))
     return Path(path)
 
 

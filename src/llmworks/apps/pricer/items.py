@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import DataError, LlmworksError
+from ...files import atomic_write
 
 QUESTION = "How much does this cost to the nearest dollar?"
 PREFIX = "Price is $"
@@ -146,25 +146,5 @@ def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Ite
     return items
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write via a temp file in the same folder and os.replace: readers never see half a file."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def save_items(items: list[Item], path: str | os.PathLike) -> Path:
-    write_text_atomic(path, "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in items))
-    return Path(path)
+    return atomic_write(path, "".join(json.dumps(i.to_dict(), ensure_ascii=False) + "\n" for i in items))

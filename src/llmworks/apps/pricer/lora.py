@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ...events import Done, Event, Progress, app, as_they_happen
+from ...files import atomic_write
 from .base import Pricer
-from .items import Item, PricerError, write_text_atomic
+from .items import Item, PricerError
 from .llm_pricers import parse_price_reply
 
 
@@ -142,7 +143,7 @@ def train_lora(items: list[Item], config: LoRAConfig, *, log: Callable[[str], No
     trainer.train()
     trainer.model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
-    write_text_atomic(out / "lora_config.json", json.dumps(asdict(config), indent=2) + "\n")
+    atomic_write(out / "lora_config.json", json.dumps(asdict(config), indent=2) + "\n")
     LoRAPricer(str(out)).save_meta(out)
     return LoRAResult(out, losses, config)
 
@@ -176,7 +177,7 @@ class LoRAPricer(Pricer):
     def save_meta(self, directory: Path) -> None:
         meta = {"name": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
                 "options": {"base_model": self.base_model, "max_new_tokens": self.max_new_tokens}}
-        write_text_atomic(Path(directory) / "pricer.json", json.dumps(meta, indent=2) + "\n")
+        atomic_write(Path(directory) / "pricer.json", json.dumps(meta, indent=2) + "\n")
 
     def save(self, directory: str | os.PathLike) -> Path:
         """The adapter folder is the saved pricer; saving elsewhere copies the adapter there."""

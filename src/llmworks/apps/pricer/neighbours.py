@@ -9,18 +9,16 @@ from $111.6 to $103.6 and the SVR from $108.9 to $103.3. `use_extra=False` leave
 from __future__ import annotations
 
 import hashlib
-import os
 
 import numpy as np
 
+from ...files import atomic_path, data_dir
 from .base import Pricer, from_power, power_targets, target_rows, targets, to_prices, weights
 from .items import Item
 
 
 def _cache_dir():
-    from ...config import get_settings
-
-    return get_settings().path("pricer", "embeddings", "x").parent
+    return data_dir("pricer", "embeddings")
 
 
 def embed_texts(texts: list[str], *, progress: bool | None = None) -> np.ndarray:
@@ -47,12 +45,10 @@ def embed_texts(texts: list[str], *, progress: bool | None = None) -> np.ndarray
         vectors = dict(zip(unique, embed(unique, progress=show)))
         for n in missing:
             out[n] = vectors[texts[n]]
-            path = cache / keys[n][:2] / f"{keys[n]}.npy"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
+            # not fsynced: an entry lost or damaged by a power cut is recomputed (see the load above)
+            entry = cache / keys[n][:2] / f"{keys[n]}.npy"
+            with atomic_path(entry, durable=False) as tmp, open(tmp, "xb") as f:
                 np.save(f, out[n])
-            os.replace(tmp, path)
     return np.vstack(out).astype(np.float32)
 
 

@@ -93,7 +93,7 @@ class Report:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from .items import write_bytes_atomic
+        from ...files import atomic_write
 
         fig, ax = plt.subplots(figsize=(9, 7))
         top = max([r.truth for r in self.rows] + [r.scored_guess for r in self.rows] + [1.0])
@@ -110,7 +110,7 @@ class Report:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100)
         plt.close(fig)
-        return write_bytes_atomic(path, buf.getvalue())
+        return atomic_write(path, buf.getvalue())
 
 
 def evaluate(pricer, items: list[Item], *, model: str | None = None) -> Report:

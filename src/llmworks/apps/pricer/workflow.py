@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ...events import Done, Event, Progress, app, result
+from ...files import atomic_write, data_dir
 from .base import PRICERS, Pricer, load_pricer, make_pricer
-from .items import Item, PricerError, item_from_description, load_items, write_text_atomic
+from .items import Item, PricerError, item_from_description, load_items
 from .splits import holdout_split, weighted_extras
 from .tester import Report, evaluate
 
@@ -34,9 +35,7 @@ LLM_MODELS = {"llm", "rag"}
 
 
 def models_dir() -> Path:
-    from ...config import get_settings
-
-    return get_settings().path("pricer", "models", "x").parent
+    return data_dir("pricer", "models")
 
 
 def resolve_pricer(model: str, *, llm_model: str | None = None, options: dict[str, Any] | None = None,
@@ -150,9 +149,9 @@ class Leaderboard:
 
     def save(self, out: str | os.PathLike) -> Path:
         out = Path(out)
-        write_text_atomic(out / "leaderboard.md", self.markdown() + "\n")
-        write_text_atomic(out / "leaderboard.csv", self.csv())
-        write_text_atomic(out / "leaderboard.json", json.dumps(self.rows, indent=2) + "\n")
+        atomic_write(out / "leaderboard.md", self.markdown() + "\n")
+        atomic_write(out / "leaderboard.csv", self.csv())
+        atomic_write(out / "leaderboard.json", json.dumps(self.rows, indent=2) + "\n")
         return out
 
 
