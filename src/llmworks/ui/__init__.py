@@ -27,10 +27,17 @@ def build_app():
     import gradio as gr
 
     with gr.Blocks(title="llmworks") as demo:
-        gr.Markdown("# llmworks\nAn LLM-engineering workbench. Models: `local/smollm2` offline, or any `provider/model`.")
+        gr.Markdown("# llmworks\nAn LLM-engineering workbench. Models: `local/qwen2.5-1.5b` (default), `local/qwen2.5-0.5b` and `local/smollm2` offline, or any `provider/model`.")
         for title, module in TABS:
             with gr.Tab(title):
-                importlib.import_module(f"llmworks.ui.{module}").tab()
+                try:
+                    importlib.import_module(f"llmworks.ui.{module}").tab()
+                except ModuleNotFoundError as e:  # an optional part not installed: say which, keep the other tabs
+                    from ..errors import explain
+
+                    if (known := explain(e)) is None:
+                        raise
+                    gr.Markdown(f"**{title} is not available.** {known}")
     return demo
 
 
