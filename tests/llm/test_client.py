@@ -46,10 +46,14 @@ def test_stream_yields_deltas_then_a_response():
 
 def test_structured_validates_and_retries_with_the_error():
     model = ScriptedModel(['{"name": "Paris"}', 'Sure! ```json\n{"name": "Paris", "population": 2100000}\n```'])
-    city = llm.structured("Paris?", schema=City, model=model)
-    assert city == City(name="Paris", population=2100000)
+    result = llm.structured("Paris?", schema=City, model=model)
+    assert result.output == City(name="Paris", population=2100000)
     assert model.requests[0].schema["required"] == ["name", "population"]
     assert "population" in model.requests[1].messages[-1]["content"]  # the validation error went back
+    assert result.response.text.startswith("Sure!")  # the call that validated
+    first, second = (len(r.messages) for r in model.requests)
+    assert result.usage.input_tokens == sum(json.loads(row[2]) and row[4] for row in _calls())  # both tries counted
+    assert result.usage.input_tokens > result.response.usage.input_tokens and second > first
 
 
 def test_structured_gives_up_with_a_clear_error():
@@ -100,5 +104,5 @@ def test_secrets_never_reach_the_log(monkeypatch):
 
 
 def test_a_model_that_cannot_draw_says_so():
-    with pytest.raises(llm.LLMError, match="cannot draw images; use an image model such as openai/gpt-image-1"):
+    with pytest.raises(llm.LLMError, match="cannot draw images. Use an image model such as openai/gpt-image-1"):
         llm.image("a lighthouse", model=ScriptedModel([]))

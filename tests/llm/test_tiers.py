@@ -28,7 +28,7 @@ def test_the_tiers_are_in_the_catalog_with_size_speed_window_and_cap():
     infos = [catalog.find(name) for name in TIERS]
     assert [i.speed for i in infos] == ["slow", "medium", "fast"]
     assert [i.weights.size for i in infos] == [1_117_320_768, 491_400_064, 98_362_432]
-    assert all(i.context_window == 8192 and i.max_output and i.schema and i.tools for i in infos)
+    assert all(i.context_window == 8192 and i.max_output and i.json_schema and i.tools and i.embedded for i in infos)
     assert catalog.find("qwen2.5-1.5b") is infos[0]
 
 

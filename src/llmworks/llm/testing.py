@@ -3,15 +3,20 @@
     model = ScriptedModel(["Hello!", call("get_price", city="paris"), "Paris costs $899."])
     llm.run_tools("Price to Paris?", tools=[get_price], model=model)
     model.requests[0].messages   # what the model was shown
+    with llm.override(model): ...                                  # code that names no model gets this one
+    FunctionModel(fn, capabilities={"tools": False})               # a double the catalog would call tool-less
+    FunctionEmbedder(lambda texts: [[len(t), 1.0] for t in texts], dimensions=2)   # for llm.embed
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .providers import Model
+from .catalog import capabilities as catalog_capabilities
+from .providers import Embedder, Model, Vectors
 from .types import Completion, Request, ToolCall
 
 Reply = str | ToolCall | list[ToolCall] | Completion | dict
@@ -26,9 +31,11 @@ class FunctionModel(Model):
     """Replies computed by `fn(request)`; every request kept in `.requests`."""
 
     def __init__(self, fn: Callable[[Request], Reply], *, name: str = "test/function", context_window: int | None = None,
-                 chunk_size: int = 4):
+                 chunk_size: int = 4, capabilities: dict[str, Any] | None = None):
         self.fn, self.name, self.context_window, self.chunk_size = fn, name, context_window, chunk_size
         self.requests: list[Request] = []
+        if capabilities:  # e.g. {"tools": False}: what `info` reports instead of the catalog's entry for `name`
+            self._info = dataclasses.replace(catalog_capabilities(name), **capabilities)
 
     def complete(self, request: Request) -> Completion:
         self.requests.append(request)
@@ -63,6 +70,24 @@ class ScriptedModel(FunctionModel):
         if not self.replies:
             raise AssertionError(f"ScriptedModel ran out of replies at request {len(self.requests)}")
         return self.replies.pop(0)
+
+
+class FunctionEmbedder(Embedder):
+    """Vectors computed by `fn(texts)` (any array-like, normalised here); every batch kept in `.batches`. Counts a
+    token per word."""
+
+    def __init__(self, fn: Callable[[list[str]], Sequence[Sequence[float]]], *, dimensions: int,
+                 name: str = "test/embedder"):
+        self.fn, self.dimensions, self.name = fn, dimensions, name
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> Vectors:
+        import numpy as np
+
+        self.batches.append(list(texts))
+        array = np.asarray(self.fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        unit = array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-12)
+        return Vectors(unit, sum(len(t.split()) for t in texts))
 
 
 def _tokens(request: Request) -> int:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+T = TypeVar("T")
 
 Message = dict[str, Any]
 """An OpenAI-shaped chat message: {"role": "system"|"user"|"assistant"|"tool", "content": str, ...}."""
@@ -88,3 +93,26 @@ class Response:
         if self.ttft_s is not None and n > 1 and self.duration_s > self.ttft_s:
             return (n - 1) / (self.duration_s - self.ttft_s)
         return n / self.duration_s if n and self.duration_s > 0 else None
+
+
+@dataclass
+class Structured(Generic[T]):
+    """`llm.structured`'s result: the validated instance, and what getting it cost."""
+
+    output: T
+    usage: Usage
+    """Summed over every try (a reply that did not validate is sent back once by default)."""
+    response: Response
+    """The last model call, the one whose text validated."""
+
+
+@dataclass
+class Embeddings:
+    """`llm.embed`'s result: one unit-length float32 vector per text, in input order (dot product = cosine)."""
+
+    vectors: np.ndarray
+    """Shape (len(texts), dimensions)."""
+    model: str
+    usage: Usage
+    """Input tokens read and their cost (embedding models have no output tokens)."""
+    duration_s: float = 0.0

@@ -98,12 +98,7 @@ class Turn:
 def routes_first(model: llm.Model) -> bool:
     """Does this model pick its tool through the router (the catalog's `embedded` capability)? A model the catalog
     does not know (a custom provider, a test double) is taken to choose tools by itself."""
-    from llmworks.llm import catalog
-
-    try:
-        return catalog.find(model.name).embedded
-    except llm.UnknownModelError:
-        return False
+    return model.info.embedded
 
 
 class Assistant:
@@ -181,7 +176,7 @@ class Assistant:
     def route(self, message: str) -> str:
         """The embedded model's pick of one action for `message` (constrained to ACTIONS)."""
         return llm.structured(message, schema=RoutedAction, model=self.model, system=ROUTER_PROMPT,
-                              temperature=0.0).action
+                              temperature=0.0).output.action
 
     def _destination(self, outcomes: list[Outcome], message: str) -> Destination | None:
         for o in outcomes:

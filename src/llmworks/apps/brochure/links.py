@@ -94,7 +94,8 @@ def select_links(page: web.Page, *, model: str | llm.Model | None = None,
         f"Links:\n{listing}"
     )
     schema = selection_schema(candidates, max_links)
-    chosen = llm.structured(prompt, schema=schema, model=model, system=SYSTEM, temperature=0.0, max_tokens=600)
+    chosen = llm.structured(prompt, schema=schema, model=model, system=SYSTEM, temperature=0.0,
+                            max_tokens=600).output
     return clean_selection(chosen.links, candidates, base_url=page.url, max_links=max_links)
 
 

@@ -89,7 +89,7 @@ class LLMPricer(Pricer):
         if self.structured:
             try:
                 reply = llm.structured(messages, schema=PriceEstimate, model=self.model, temperature=0.0,
-                                       max_tokens=self.max_tokens, retries=0)
+                                       max_tokens=self.max_tokens, retries=0).output
             except llm.ModelOutputError:  # a refusal or broken JSON: no estimate
                 return None
             return reply.price if 0 < reply.price <= MAX_PLAUSIBLE else None

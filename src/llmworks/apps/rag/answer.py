@@ -83,7 +83,8 @@ def standalone_question(question: str, history: list[dict], *, model=None) -> st
               "(replace pronouns with the names they refer to). Do not answer it.")
     fallback = f"{previous[-1]} {question}"
     try:
-        rewritten = llm.structured(prompt, schema=Standalone, model=model, temperature=0, max_tokens=80).question
+        rewritten = llm.structured(prompt, schema=Standalone, model=model, temperature=0,
+                                   max_tokens=80).output.question
     except llm.ModelOutputError:
         return fallback
     rewritten = " ".join(rewritten.split())

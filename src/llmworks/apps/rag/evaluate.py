@@ -106,8 +106,8 @@ def judge_answer(test: TestCase, answer_text: str, *, judge=None) -> Judgement:
     prompt = (f"Question: {test.question}\n\nReference answer: {test.reference_answer}\n\n"
               f"Answer to grade: {answer_text}\n\nGrade the answer against the reference answer. "
               "An answer of \"I don't know\" when the reference has an answer scores 1 for accuracy and completeness.")
-    return llm.structured(prompt, schema=Judgement, model=judge, temperature=0,
-                          system="You are a strict, fair grader of answers to questions about company documents.")
+    system = "You are a strict, fair grader of answers to questions about company documents."
+    return llm.structured(prompt, schema=Judgement, model=judge, temperature=0, system=system).output
 
 
 @app

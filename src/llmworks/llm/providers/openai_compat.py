@@ -1,8 +1,10 @@
 """Every OpenAI-compatible endpoint (OpenAI, Anthropic's and Gemini's compatibility APIs, OpenRouter, Groq,
-DeepSeek, Ollama, vLLM, llama.cpp server, LM Studio) through the official `openai` SDK.
+DeepSeek, Ollama, vLLM, llama.cpp server, LM Studio) through the official `openai` SDK: chat, embeddings, images,
+and the files-and-jobs calls of fine-tuning.
 
 The SDK retries 429, 5xx and dropped connections with exponential backoff; we map what is left to LLMError
-subclasses whose messages name the fix and never contain the key.
+subclasses whose messages name the fix and never contain the key. `endpoint()` gives the same client and error
+mapping to callers that are not model calls (fine-tuning jobs), so this is the one module that imports `openai`.
 """
 
 from __future__ import annotations
@@ -11,33 +13,37 @@ import json
 import re
 from collections.abc import Iterator
 
-from ..catalog import ModelInfo
+from ..catalog import PROVIDERS, ModelInfo, Provider
 from ..errors import ContextWindowError, LLMError, MissingKeyError, NetworkError, ProviderError
 from ..log import redact
 from ..types import Completion, Request, ToolCall
-from . import Model
+from . import Embedder, Model, Vectors
 
 
-class OpenAICompatModel(Model):
-    def __init__(self, info: ModelInfo, *, timeout: float = 120.0, max_retries: int = 3):
-        self.info = info
-        self.name = info.name
-        self.context_window = info.context_window
-        self.provider = info.provider
-        self.model_id = info.name.split("/", 1)[1]
-        self.timeout, self.max_retries = timeout, max_retries
+class Endpoint:
+    """One provider's SDK client (its key, base URL, timeout and retries) and the error mapping its calls share.
+
+    `name` is what messages call it ("openai/gpt-4.1-mini", "OpenAI fine-tuning"); `offline` is the offline
+    alternative a network or key error suggests (None: there is none)."""
+
+    def __init__(self, provider: Provider, name: str, *, model_id: str = "", timeout: float = 120.0,
+                 max_retries: int = 3, context_window: int | None = None, offline: str | None = "local/smollm2"):
+        self.provider, self.name, self.model_id = provider, name, model_id
+        self.timeout, self.max_retries, self.context_window, self.offline = timeout, max_retries, context_window, offline
         self._client = None
 
     @property
     def client(self):
+        """The `openai.OpenAI` client, made on first use (a missing key is an error then, not at import)."""
         if self._client is None:
             import openai
 
             key = self.provider.api_key()
             if self.provider.key_env and not key and not self.provider.local:
+                var = self.provider.key_env[0]
                 raise MissingKeyError(
-                    f"{self.name} needs an API key: set the {self.provider.key_env[0]} environment variable "
-                    f"(or put {self.provider.key_env[0]}=... in a .env file). Offline, use local/smollm2."
+                    f"{self.name} needs an API key: set the {var} environment variable (or put {var}=... in a .env "
+                    "file)." + (f" Offline, use {self.offline}." if self.offline else "")
                 )
             url = self.provider.url
             if not url:
@@ -47,6 +53,35 @@ class OpenAICompatModel(Model):
                 api_key=key or "not-needed", base_url=url, timeout=self.timeout, max_retries=self.max_retries
             )
         return self._client
+
+    def errors(self) -> _map_errors:
+        """`with endpoint.errors(): ...` turns the SDK's exceptions into user-facing LLMErrors."""
+        return _map_errors(self)
+
+
+def endpoint(provider: str = "openai", *, name: str | None = None, offline: str | None = None) -> Endpoint:
+    """An Endpoint for a catalog provider with the settings' timeout and retries, for calls that are not model calls
+    (e.g. `endpoint(name="OpenAI fine-tuning").client.fine_tuning.jobs.create(...)` inside `.errors()`)."""
+    from ...config import get_settings
+
+    settings = get_settings()
+    return Endpoint(PROVIDERS[provider], name or provider, timeout=settings.timeout, max_retries=settings.max_retries,
+                    offline=offline)
+
+
+class OpenAICompatModel(Model):
+    def __init__(self, info: ModelInfo, *, timeout: float = 120.0, max_retries: int = 3):
+        self._info = info
+        self.name = info.name
+        self.context_window = info.context_window
+        self.provider = info.provider
+        self.model_id = info.name.split("/", 1)[1]
+        self.endpoint = Endpoint(self.provider, self.name, model_id=self.model_id, timeout=timeout,
+                                 max_retries=max_retries, context_window=info.context_window)
+
+    @property
+    def client(self):
+        return self.endpoint.client
 
     def _params(self, request: Request) -> dict:
         params: dict = {"model": self.model_id, "messages": request.messages}
@@ -122,14 +157,57 @@ class OpenAICompatModel(Model):
             raise ProviderError(f"{self.name} returned no image data.", model=self.name)
         return base64.b64decode(data.b64_json)
 
-    def _errors(self):
-        return _map_errors(self)
+    def _errors(self) -> _map_errors:
+        return self.endpoint.errors()
+
+
+class OpenAICompatEmbedder(Embedder):
+    """Embeddings from the provider's /embeddings endpoint (openai/text-embedding-3-small, ...)."""
+
+    BATCH = 512
+    """Texts per request: well under the API's 2,048 inputs."""
+    BATCH_CHARS = 600_000
+    """And about 150k tokens per request, half the API's 300k-token cap."""
+
+    def __init__(self, info: ModelInfo, *, timeout: float = 120.0, max_retries: int = 3):
+        self.name, self.dimensions = info.name, info.dimensions or 0
+        self.endpoint = Endpoint(info.provider, info.name, model_id=info.name.split("/", 1)[1], timeout=timeout,
+                                 max_retries=max_retries, context_window=info.context_window, offline="local/minilm")
+
+    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> Vectors:
+        import numpy as np
+
+        vectors: list[list[float]] = []
+        tokens = 0
+        with self.endpoint.errors():
+            for batch in _batches(texts, self.BATCH, self.BATCH_CHARS):
+                reply = self.endpoint.client.embeddings.create(model=self.endpoint.model_id, input=batch)
+                if len(reply.data) != len(batch):
+                    raise ProviderError(f"{self.name} returned {len(reply.data)} vectors for {len(batch)} texts.",
+                                        model=self.name)
+                vectors += [item.embedding for item in sorted(reply.data, key=lambda d: d.index)]
+                tokens += reply.usage.prompt_tokens if reply.usage else 0
+        array = np.asarray(vectors, dtype=np.float32)
+        return Vectors(array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-12), tokens)
+
+
+def _batches(texts: list[str], size: int, chars: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    length = 0
+    for text in texts:
+        if batch and (len(batch) == size or length + len(text) > chars):
+            yield batch
+            batch, length = [], 0
+        batch.append(text)
+        length += len(text)
+    if batch:
+        yield batch
 
 
 class _map_errors:
     """Context manager turning openai SDK exceptions into user-facing LLMErrors."""
 
-    def __init__(self, model: OpenAICompatModel):
+    def __init__(self, model: Endpoint):
         self.model = model
 
     def __enter__(self):
@@ -144,9 +222,9 @@ class _map_errors:
         if isinstance(exc, openai.APITimeoutError):
             raise NetworkError(f"{name}: no answer within {self.model.timeout:.0f} s (LLMWORKS_TIMEOUT).") from None
         if isinstance(exc, openai.APIConnectionError):
+            offline = f", or run offline with {self.model.offline}" if self.model.offline else ""
             raise NetworkError(
-                f"{name}: cannot reach {redact(self.model.provider.url)} - check the network, or run offline with "
-                "local/smollm2."
+                f"{name}: cannot reach {redact(self.model.provider.url)} - check the network{offline}."
             ) from None
         if isinstance(exc, openai.APIStatusError):
             status, detail = exc.status_code, _detail(exc)
@@ -161,10 +239,9 @@ class _map_errors:
                     status_code=429, model=name,
                 ) from None
             if status == 404:
-                raise ProviderError(
-                    f"{name}: the provider does not know model {self.model.model_id!r} (404): {detail}",
-                    status_code=404, model=name,
-                ) from None
+                what = f"model {self.model.model_id!r}" if self.model.model_id else "what was asked for"
+                raise ProviderError(f"{name}: the provider does not know {what} (404): {detail}",
+                                    status_code=404, model=name) from None
             if _is_context_error(detail):
                 tokens, window = _context_numbers(detail, self.model.context_window)
                 if tokens and window:
