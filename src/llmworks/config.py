@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_retries: int = Field(default=3, description="retries of 429/5xx/connection errors, with backoff")
     threads: int | None = Field(default=None, description="CPU threads for embedded models (default: cores, max 4); "
                                 "1 is faster on a machine busy with other work")
+    ui_auth: str | None = Field(default=None, description="user:password login of the web workbench (kept out of "
+                                "shell history, unlike --auth)", repr=False)
     ui_allowed_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=list, description="server folders the web workbench may read and write besides the data dir "
         "(separated by ',' or ':', or a JSON list); every other path typed into the workbench is refused")

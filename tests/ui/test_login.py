@@ -7,6 +7,8 @@ import socket
 import httpx
 import pytest
 
+from llmworks.config import reset_settings
+
 from llmworks.llm import LLMError
 from llmworks.ui import launch_options
 from llmworks.ui.login import LoginThrottle, PasswordCheck, check_exposure, is_loopback
@@ -67,6 +69,7 @@ def test_cli_passes_the_flag_and_auth(monkeypatch, capsys):
     assert calls[-1] == {"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret"),
                          "insecure_no_auth": False}
     monkeypatch.delenv("LLMWORKS_UI_AUTH")
+    reset_settings()
     assert main(["ui", "--host", "0.0.0.0", "--insecure-no-auth"]) == 0
     assert calls[-1]["insecure_no_auth"] is True and calls[-1]["auth"] is None
     assert "without a login" in capsys.readouterr().err
@@ -133,3 +136,19 @@ def test_gradio_login_is_rate_limited_per_address():
             assert login("ana", "s3cret-pw") == 200
     finally:
         demo.close()
+
+
+@pytest.mark.dotenv
+def test_the_login_can_live_in_dotenv(monkeypatch, tmp_path):
+    """LLMWORKS_UI_AUTH in ./.env is honoured like every other setting (the command used to read os.environ only)."""
+    import llmworks.ui
+    from llmworks.cli import main
+
+    monkeypatch.delenv("LLMWORKS_UI_AUTH", raising=False)
+    (tmp_path / ".env").write_text("LLMWORKS_UI_AUTH=ana:from-dotenv\n")
+    monkeypatch.chdir(tmp_path)
+    reset_settings()
+    seen = {}
+    monkeypatch.setattr(llmworks.ui, "launch", lambda **kw: seen.update(kw))
+    assert main(["ui", "--host", "0.0.0.0"]) == 0
+    assert seen["auth"] == ("ana", "from-dotenv")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 import typer
@@ -35,7 +34,9 @@ def ui(
     from llmworks.ui import launch
     from llmworks.ui.login import is_loopback
 
-    credentials = parse_auth(auth or os.environ.get(AUTH_ENV))
+    from llmworks.config import get_settings
+
+    credentials = parse_auth(auth or get_settings().ui_auth)  # the setting reads the env and ./.env
     if insecure_no_auth and credentials is None and (share or not is_loopback(host)):
         typer.secho(f"Warning: serving on {'a public share link' if share else host} without a login "
                     "(--insecure-no-auth).", fg="yellow", err=True)

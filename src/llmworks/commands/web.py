@@ -13,7 +13,7 @@ import typer
 
 from .repl import repl, utf8
 
-MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/smollm2; see `llmworks models`)"
+MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b; see `llmworks models`)"
 USAGE_HELP = "print tokens, cost and speed after the reply"
 
 
