@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from llmworks.apps.pricer import finetune_openai as ft
+from llmworks.config import reset_settings
 from llmworks.llm.errors import MissingKeyError, ProviderError
 
 API = "https://api.openai.com/v1"
@@ -77,3 +78,26 @@ def test_missing_key(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env here
     with pytest.raises(MissingKeyError, match="OPENAI_API_KEY"):
         ft.openai_client()
+
+
+@respx.mock
+def test_jobs_use_the_providers_base_url_and_its_error_mapping(key, monkeypatch):
+    """The provider configuration of the model layer: LLMWORKS_OPENAI_BASE_URL moves fine-tuning too, and a 404 is
+    its one-line ProviderError that names the caller, not an SDK exception."""
+    monkeypatch.setenv("LLMWORKS_OPENAI_BASE_URL", "https://proxy.example.test/v1")
+    route = respx.get("https://proxy.example.test/v1/fine_tuning/jobs/ftjob-gone").mock(
+        return_value=httpx.Response(404, json={"error": {"message": "No such job: ftjob-gone", "type": "invalid"}}))
+    with pytest.raises(ProviderError, match=r"^OpenAI fine-tuning: the provider does not know .*No such job") as e:
+        ft.job_status("ftjob-gone")
+    assert route.called and e.value.status_code == 404
+
+
+def test_an_unreachable_api_is_a_network_error(key, monkeypatch):
+    from llmworks.llm.errors import NetworkError
+
+    monkeypatch.setenv("LLMWORKS_MAX_RETRIES", "0")
+    monkeypatch.setenv("LLMWORKS_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # discard port: nothing listens
+    reset_settings()
+    with pytest.raises(NetworkError, match=r"OpenAI fine-tuning: cannot reach http://127.0.0.1:9/v1 - check the "
+                                           r"network\.$"):
+        ft.job_status("ftjob-x")

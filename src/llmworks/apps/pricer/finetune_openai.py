@@ -5,12 +5,14 @@
     status = follow_job(job.id)                       # until succeeded / failed / cancelled (`follow`: events)
     LLMPricer(model=f"openai/{status.model}", structured=False)   # the fine-tuned model as a pricer
 
-Fine-tuning is a files-and-jobs API, not a model call, so it is not in `llmworks.llm`; `openai_client()` is the
-one place this app builds an SDK client, from the model layer's provider entry (its key and its base URL).
+Fine-tuning is a files-and-jobs API, not a model call, so it is not in `llmworks.llm`; it still goes through the
+model layer's provider configuration (`llm.providers.openai_compat.endpoint`): the same key lookup, base URL,
+timeout, retries and error mapping as chat, and no `openai` import here.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -20,7 +22,6 @@ from pathlib import Path
 
 from ...events import Done, Event, Progress, app, result
 from ...files import atomic_write
-from ...llm.errors import MissingKeyError, NetworkError, ProviderError
 from .items import Item
 from .llm_pricers import SYSTEM, user_prompt
 
@@ -41,35 +42,24 @@ def export_jsonl(items: list[Item], path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+def _endpoint():
+    from ...llm.providers.openai_compat import endpoint
+
+    return endpoint("openai", name="OpenAI fine-tuning")
+
+
 def openai_client():
-    """An `openai.OpenAI` client for the provider "openai" of the model catalog (key, base URL override)."""
-    import openai
-
-    from ...config import get_settings
-    from ...llm.catalog import PROVIDERS
-
-    provider = PROVIDERS["openai"]
-    key = provider.api_key()
-    if not key:
-        raise MissingKeyError("OpenAI fine-tuning needs a key: set OPENAI_API_KEY (environment or .env).")
-    settings = get_settings()
-    return openai.OpenAI(api_key=key, base_url=provider.url, timeout=settings.timeout, max_retries=settings.max_retries)
+    """The SDK client of the model layer's "openai" provider: its key, base URL override, timeout and retries."""
+    return _endpoint().client
 
 
 def _sdk_errors(fn):
-    """SDK failures → our user-facing errors (one red line in the CLI)."""
-    import functools
+    """SDK failures → the model layer's user-facing errors (one red line in the CLI), mapped as for model calls."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        import openai
-
-        try:
+        with _endpoint().errors():
             return fn(*args, **kwargs)
-        except openai.APIStatusError as e:
-            raise ProviderError(f"OpenAI fine-tuning: {e.status_code} {e.message}", status_code=e.status_code) from None
-        except openai.APIConnectionError as e:
-            raise NetworkError(f"OpenAI fine-tuning: could not reach {e.request.url}: {e}") from None
 
     return wrapper
 
