@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pytest
 
 from llmworks.cli import main
@@ -35,23 +37,25 @@ def test_book_then_bookings_then_cancel(capsys):
     assert "already cancelled" in capsys.readouterr().err
 
 
-def _scripted(monkeypatch, replies):
-    from llmworks.llm import UnknownModelError, client
+@pytest.fixture
+def scripted(monkeypatch):
+    """A scripted model answering to test/scripted (llm.override), which the catalog must not resolve."""
+    from llmworks import llm
+    from llmworks.llm import UnknownModelError
     from llmworks.llm.testing import ScriptedModel
 
     def unknown(name):  # the test double is not in the catalog: the command must use it, not resolve the name
         raise UnknownModelError(f"no catalog entry {name!r} in this test")
 
-    model = ScriptedModel(replies, name="test/scripted")
-    monkeypatch.setitem(client._models, "test/scripted", model)
     monkeypatch.setattr("llmworks.llm.catalog.find", unknown)
-    return model
+    with ExitStack() as stack:
+        yield lambda replies: stack.enter_context(llm.override(ScriptedModel(replies, name="test/scripted")))
 
 
-def test_chat_with_a_test_model_shows_the_tool_steps(capsys, monkeypatch):
+def test_chat_with_a_test_model_shows_the_tool_steps(capsys, scripted):
     from llmworks.llm.testing import call
 
-    model = _scripted(monkeypatch, [call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899."])
+    model = scripted([call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899."])
     assert main(["airline", "chat", "-m", "test/scripted", "-t", "0.3", "-u", "How much is a flight to Paris?"]) == 0
     out, err = capsys.readouterr()
     assert "→ get_ticket_price(destination_city='Paris') = A return ticket to Paris costs $899." in err
@@ -61,11 +65,10 @@ def test_chat_with_a_test_model_shows_the_tool_steps(capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("flag", ["--translate", "-t"])
-def test_translate_flag_and_the_old_t_spelling(capsys, monkeypatch, flag):
+def test_translate_flag_and_the_old_t_spelling(capsys, scripted, flag):
     from llmworks.llm.testing import call
 
-    model = _scripted(monkeypatch, [call("get_ticket_price", destination_city="Paris"), "Paris is $899.",
-                                    "París cuesta 899 $."])
+    model = scripted([call("get_ticket_price", destination_city="Paris"), "Paris is $899.", "París cuesta 899 $."])
     assert main(["airline", "chat", "-m", "test/scripted", flag, "Spanish", "Price to Paris?"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == ["Paris is $899.", "[Spanish] París cuesta 899 $."]

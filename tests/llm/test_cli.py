@@ -5,24 +5,20 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from contextlib import ExitStack
 
 import pytest
 
+from llmworks import llm
 from llmworks.cli import main
-from llmworks.llm import client
 from llmworks.llm.testing import ScriptedModel
 
 
 @pytest.fixture
-def scripted(monkeypatch):
-    """Register a scripted model under a name, as if it were a provider's model."""
-
-    def make(replies):
-        model = ScriptedModel(replies)
-        monkeypatch.setitem(client._models, "test/scripted", model)
-        return model
-
-    return make
+def scripted():
+    """A scripted model answering to its name, test/scripted, as if it were a provider's model (llm.override)."""
+    with ExitStack() as stack:
+        yield lambda replies: stack.enter_context(llm.override(ScriptedModel(replies)))
 
 
 def test_chat_streams_the_reply_with_system_prompt(scripted, capsys, monkeypatch):
@@ -67,10 +63,10 @@ def test_a_failed_turn_is_one_line_and_the_conversation_goes_on(monkeypatch, cap
             raise llm.ProviderError("The provider timed out; try again.")
         return "Your name is Ada."
 
-    model = FunctionModel(flaky)
-    monkeypatch.setitem(client._models, "test/flaky", model)
+    model = FunctionModel(flaky, name="test/flaky")
     monkeypatch.setattr(sys, "stdin", Tty("My name is Ada.\nWhat is my name?\n/exit\n"))
-    assert main(["chat", "-m", "test/flaky"]) == 0
+    with llm.override(model):
+        assert main(["chat", "-m", "test/flaky"]) == 0
     out, err = capsys.readouterr()
     assert "Error: The provider timed out; try again." in err and "Traceback" not in err
     assert out.count("Your name is Ada.") == 1

@@ -15,7 +15,6 @@ import pytest
 import respx
 
 from llmworks import llm
-from llmworks.llm import client
 
 REC = Path(__file__).parent / "recordings"
 URL = "https://api.openai.com/v1/chat/completions"
@@ -29,10 +28,7 @@ def body(name: str) -> dict:
 @pytest.fixture(autouse=True)
 def openai_key(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("LLMWORKS_MAX_RETRIES", "2")
-    client._models.clear()  # a fresh SDK client per test, with this test's settings
-    yield
-    client._models.clear()
+    monkeypatch.setenv("LLMWORKS_MAX_RETRIES", "2")  # remote clients are made per key and settings: this test's own
 
 
 @respx.mock

@@ -18,7 +18,6 @@ import respx
 
 from llmworks import llm
 from llmworks.config import get_settings, reset_settings
-from llmworks.llm import client
 from llmworks.llm.log import redact
 
 URL = "https://api.openai.com/v1/chat/completions"
@@ -28,10 +27,7 @@ KEY = "live7QxZp2LmW9vTrB4eKd"
 @pytest.fixture(autouse=True)
 def fresh_clients(monkeypatch):
     monkeypatch.setenv("LLMWORKS_MAX_RETRIES", "0")
-    reset_settings()
-    client._models.clear()
-    yield
-    client._models.clear()
+    reset_settings()  # remote clients are made per key and settings: a fresh one with these
 
 
 def completion(text: str, tool_args: dict | None = None) -> dict:

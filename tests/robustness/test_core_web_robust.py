@@ -137,12 +137,12 @@ def test_model_output_cannot_drive_the_terminal(monkeypatch, capsys):
     import io
     import sys
 
+    from llmworks import llm
     from llmworks.cli import main
-    from llmworks.llm import client
     from llmworks.llm.testing import ScriptedModel
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    monkeypatch.setitem(client._models, "test/scripted", ScriptedModel(["ok \x1b]0;pwned\x07\x1b[2Jdone"]))
-    assert main(["chat", "-m", "test/scripted", "hi"]) == 0
+    with llm.override(ScriptedModel(["ok \x1b]0;pwned\x07\x1b[2Jdone"])):
+        assert main(["chat", "-m", "test/scripted", "hi"]) == 0
     out = capsys.readouterr().out
     assert out == "ok ]0;pwned[2Jdone\n"

@@ -41,12 +41,7 @@ def _replay(site_url: str, seen: list[dict]):
 
 @pytest.fixture
 def openai_key(monkeypatch):
-    from llmworks.llm import client
-
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
-    client._models.clear()  # a fresh SDK client, made with this key (as tests/llm does)
-    yield
-    client._models.clear()
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)  # remote clients are made per key: a fresh one with this key
 
 
 def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
