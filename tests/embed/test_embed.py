@@ -22,6 +22,7 @@ DIMS = 1536
 
 
 def _calls():
+    llm.client.flush_logs()  # embeddings are logged on a writer thread
     db = sqlite3.connect(get_settings().logs_db)
     return db.execute("select model, kind, messages, response, input_tokens, output_tokens, cost_usd, error "
                       "from calls order by id").fetchall()
@@ -136,3 +137,18 @@ def test_local_minilm_counts_the_tokens_it_read(no_network):
     first = len(encoder().tokenizer(texts[0])["input_ids"])
     assert out.usage.input_tokens == first + encoder().max_seq_length
     assert out.usage.cost_usd == 0.0 and _calls()[0][:2] == ("local/minilm", "embed")
+
+
+def test_a_key_in_a_text_is_redacted_even_if_the_row_is_written_later(monkeypatch):
+    import threading
+
+    from llmworks.llm import client
+
+    secret = "live7QxZp2LmW9vTrB4eKd"  # no provider's key shape: only redaction of the known value hides it
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    gate = threading.Event()
+    client._writer.submit(gate.wait)  # hold the writer thread until the key is gone from the environment
+    llm.embed([f"my key is {secret}"], model=FunctionEmbedder(lambda texts: [[1.0]], dimensions=1))
+    monkeypatch.delenv("OPENAI_API_KEY")
+    gate.set()
+    assert secret not in str(_calls()) and "[redacted]" in _calls()[0][2]

@@ -9,8 +9,9 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +21,9 @@ from .errors import ContextWindowError, LLMError, ModelOutputError, ProviderErro
 from .providers import Embedder, Model
 from .tools import Tool, ToolRun, ToolStep, as_tools, call_key, execute
 from .types import Completion, Embeddings, Message, Request, Response, Structured, ToolChoice, Usage
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 T = TypeVar("T", bound=BaseModel)
 D = TypeVar("D", Model, Embedder)
@@ -251,10 +255,10 @@ def _response(model: Model, completion: Completion, started: float, ttft: float 
 
 
 def _log(kind: str, model: Model | Embedder, request: Request, response: Response | None, error: BaseException | None,
-         started: float) -> None:
+         started: float, settings: Settings | None = None) -> None:
     from ..config import get_settings
 
-    settings = get_settings()
+    settings = settings or get_settings()
     if not settings.log_calls:
         return
     text = None
@@ -278,6 +282,27 @@ def _log(kind: str, model: Model | Embedder, request: Request, response: Respons
         )
     except Exception:  # a broken log never breaks the call it records
         pass
+
+
+_writer = ThreadPoolExecutor(1, thread_name_prefix="llmworks-log")
+"""Writes the log rows of calls too quick to wait for a write (its fsync: ~20 ms, as long as a query's embedding)."""
+
+
+def _log_soon(kind: str, model: Embedder, request: Request, response: Response) -> None:
+    """`_log` on the writer thread; the settings (which log) and the keys to redact are taken now, the caller's."""
+    from ..config import get_settings
+
+    settings = get_settings()
+    if not settings.log_calls:
+        return
+    secrets = log.secret_values()
+    request = Request([{**m, "content": log.redact(str(m.get("content") or ""), secrets)} for m in request.messages])
+    _writer.submit(_log, kind, model, request, response, None, 0.0, settings)
+
+
+def flush_logs() -> None:
+    """Wait until the call log holds every call made so far (embeddings are written in the background)."""
+    _writer.submit(lambda: None).result()
 
 
 def _check(model: Model, request: Request) -> None:
@@ -453,8 +478,8 @@ def embed(texts: Sequence[str], *, model: str | Embedder | None = None, batch_si
     usage = Usage(out.input_tokens, 0, catalog.cost_usd(e.name, out.input_tokens, 0))
     meter.record(usage)
     result = Embeddings(out.vectors, e.name, usage, time.perf_counter() - started)
-    _log("embed", e, request, Response(f"[{len(texts):,} vectors of {e.dimensions}]", e.name, usage,
-                                       result.duration_s), None, started)
+    _log_soon("embed", e, request, Response(f"[{len(texts):,} vectors of {e.dimensions}]", e.name, usage,
+                                            result.duration_s))
     return result
 
 
