@@ -96,8 +96,7 @@ def models(
         if ready and not status.startswith("yes"):
             continue
         price = catalog.price_per_mtok(info.name)
-        caps = " ".join(c for c, ok in (("tools", info.tools), ("json", info.json_schema), ("vision", info.vision),
-                                        ("image", info.image_output)) if ok)
+        caps = " ".join(c for c, ok in (("tools", info.tools), ("json", info.json_schema), ("vision", info.vision)) if ok)
         size = info.weights.size if info.weights else None
         table.add_row(
             info.name, f"{info.context_window:,}" if info.context_window else "?",

@@ -128,7 +128,9 @@ MODELS: list[ModelInfo] = [
     ModelInfo("groq/llama-3.3-70b-versatile", 131_072, json_schema=False),
     ModelInfo("openrouter/openai/gpt-4.1-mini", 1_047_576),
     ModelInfo("ollama/llama3.2", 131_072),
-    # image models: `llm.image` only (no chat, no tools)
+]
+# Image models (`llm.image`), apart from MODELS so that chat model lists leave them out: they cannot chat.
+IMAGE_MODELS: list[ModelInfo] = [
     ModelInfo("openai/gpt-image-1", tools=False, json_schema=False, image_output=True),
     ModelInfo("openai/gpt-image-1-mini", tools=False, json_schema=False, image_output=True),
     ModelInfo("openai/dall-e-3", tools=False, json_schema=False, image_output=True),
@@ -163,7 +165,7 @@ def join_all() -> None:
 
 def find(name: str) -> ModelInfo:
     """The catalog entry for `name`; unknown models of a known provider get a bare entry."""
-    for info in MODELS:
+    for info in MODELS + IMAGE_MODELS:
         if name == info.name or name in info.aliases:
             return info
     provider, sep, model = name.partition("/")
