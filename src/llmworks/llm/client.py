@@ -44,10 +44,11 @@ def override(model: D | Mapping[str, Model | Embedder]) -> Iterator[D | Mapping[
             ...
 
     A Model stands in for chat models, an Embedder for `llm.embed`; the innermost override wins."""
+    table: dict[str | None, Model | Embedder] = {}
     if isinstance(model, (Model, Embedder)):
-        table: dict[str | None, Model | Embedder] = {None: model, model.name: model}
+        table.update({None: model, model.name: model})
     else:
-        table = dict(model)
+        table.update(model)
     _overrides.append(table)
     try:
         yield model
@@ -55,7 +56,8 @@ def override(model: D | Mapping[str, Model | Embedder]) -> Iterator[D | Mapping[
         _overrides.remove(table)
 
 
-def _overridden(name: str, default: bool, kind: type[D]) -> D | None:
+def _overridden(name: str, default: bool, kind: type) -> Any:
+    """The innermost double of `kind` (Model or Embedder) for `name`, or for the default when `default`; else None."""
     for table in reversed(_overrides):
         for key in (name, None) if default else (name,):
             found = table.get(key)
@@ -236,7 +238,7 @@ def _guarded(model: Model, request: Request) -> Iterator[str | Completion]:
         else:
             return
     finally:
-        items.close()
+        getattr(items, "close", lambda: None)()  # a generator: stop the provider's generation
     prompt = "\n".join(str(m.get("content") or "") for m in request.messages)
     # a delta is one token for in-process models and about one for streaming APIs
     yield Completion(text=text, input_tokens=model.count_tokens(prompt), output_tokens=len(parts),
@@ -531,7 +533,7 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
                 run.steps.append(step)
                 if on_step:
                     on_step(step)
-                content = seen[key] = step.result if step.ok else f"Error: {step.error}"
+                content = seen[key] = (step.result or "") if step.ok else f"Error: {step.error}"
             run.messages.append({"role": "tool", "tool_call_id": sent["id"], "name": call.name, "content": content})
         if repeated:  # the model has nothing new to learn from tools: make it answer
             run.stopped_by = "repeat"
