@@ -135,21 +135,22 @@ def test_evaluate_refuses_impossible_truths_and_scores_only_finite_guesses():
         evaluate(Fixed(), [])
 
 
-def test_one_flag_vocabulary_and_the_old_spellings_with_a_hint(items_file, capsys, monkeypatch):
-    from llmworks.llm import client
+def test_one_flag_vocabulary_and_the_old_spellings_with_a_hint(items_file, capsys):
+    from llmworks import llm
     from llmworks.llm.testing import ScriptedModel
 
     model = ScriptedModel(['{"price": 42}'] * 6, name="openai/gpt-4.1-mini")  # the llm pricer's language model
-    monkeypatch.setitem(client._models, "openai/gpt-4.1-mini", model)
     new = ["pricer", "eval", "--pricer", "llm", "-m", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
            "--json"]
-    assert main(new) == 0
+    with llm.override({"openai/gpt-4.1-mini": model}):
+        assert main(new) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["model"] == "llm (openai/gpt-4.1-mini)" and "deprecated" not in err
     assert len(model.requests) == 3
     old = ["pricer", "eval", "--model", "llm", "--llm", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
            "--json"]
-    assert main(old) == 0  # what users scripted before: --model was the pricer, --llm the language model
+    with llm.override({"openai/gpt-4.1-mini": model}):
+        assert main(old) == 0  # what users scripted before: --model was the pricer, --llm the language model
     out, err = capsys.readouterr()
     assert json.loads(out)["model"] == "llm (openai/gpt-4.1-mini)" and len(model.requests) == 6
     assert "use --pricer llm" in err and "use -m/--model openai/gpt-4.1-mini" in err

@@ -39,20 +39,21 @@ def test_cli_ingest_eval_json_and_plot(corpus, embedder, tmp_path, capsys):
     assert out.is_file() and "employees" in out.read_text()
 
 
-def test_cli_ask_streams_the_answer_then_sources_or_prints_json(corpus, embedder, tmp_path, capsys, monkeypatch):
-    from llmworks.llm import client
+def test_cli_ask_streams_the_answer_then_sources_or_prints_json(corpus, embedder, tmp_path, capsys):
+    from llmworks import llm
 
     db = str(tmp_path / "db")
     assert main(["rag", "ingest", str(corpus), "--db", db]) == 0
     capsys.readouterr()
     model = ScriptedModel(["Maxine Zebulon got the IIOTY award [1]."] * 2, name="test/scripted")
-    monkeypatch.setitem(client._models, "test/scripted", model)
     question = "Who received the IIOTY award?"
-    assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "-k", "3", "-u"]) == 0
+    with llm.override(model):
+        assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "-k", "3", "-u"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == ["Maxine Zebulon got the IIOTY award [1].", "Sources: employees/Maxine Zebulon.md"]
     assert "Retrieving passages…" in err and err.splitlines()[-1].startswith("[test/scripted: ")  # the usage line
-    assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "--json"]) == 0
+    with llm.override(model):
+        assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "--json"]) == 0
     out, _ = capsys.readouterr()
     assert json.loads(out) == {"answer": "Maxine Zebulon got the IIOTY award [1].", "known": True, "reason": "",
                                "sources": ["employees/Maxine Zebulon.md"], "query": question}

@@ -5,23 +5,20 @@ from __future__ import annotations
 import io
 import json
 import sys
+from contextlib import ExitStack
 
 import pytest
 
+from llmworks import llm
 from llmworks.cli import main
-from llmworks.llm import client
 from llmworks.llm.testing import FunctionModel, ScriptedModel
 
 
 @pytest.fixture
-def scripted(monkeypatch):
-    """Register a test model under a name, as if it were a provider's model (as tests/llm/test_cli.py does)."""
-
-    def make(model, name="test/scripted"):
-        monkeypatch.setitem(client._models, name, model)
-        return model
-
-    return make
+def scripted():
+    """A test model answering to a name, as if it were a provider's model (llm.override, as tests/llm/test_cli.py)."""
+    with ExitStack() as stack:
+        yield lambda model, name="test/scripted": stack.enter_context(llm.override({name: model}))[name]
 
 
 def test_help_lists_the_commands(capsys):
