@@ -13,13 +13,19 @@ NODEPS  := $(PY) -c 'from llmworks.llm.catalog import requirements; print(*requi
 # Debian packages: chromium for the browser tests of the workbench, espeak-ng for Piper's phonemes.
 APT    := chromium chromium-driver espeak-ng
 
-.PHONY: run test setup system bench clean
+.PHONY: run test lint setup system bench clean
 
 run: setup
 	$(VENV)/bin/llmworks ui
 
-test: setup system
+test: setup system lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Lint, format and type checks (the files mypy checks are listed in pyproject.toml).
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
 
 setup: $(STAMP)
 

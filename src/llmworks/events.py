@@ -78,7 +78,7 @@ class Done(Generic[R]):
 Event = Progress | Delta | ToolStep | Done
 
 
-def app(fn: Callable[P, Iterator[Event]]) -> Callable[P, Iterator[Event]]:
+def app(fn: Callable[P, Generator[Event, None, None]]) -> Callable[P, Iterator[Event]]:
     """Make a generator function an app: its Done carries the usage of every model call made while it ran."""
 
     @functools.wraps(fn)

@@ -60,10 +60,14 @@ class Weights:
 
 def parts(w: Weights) -> list[Path]:
     """The installed part files, in order; a clear error naming the install command when any is missing."""
-    found, missing = [], []
+    found: list[Path] = []
+    missing: list[str] = []
     for package, member in zip(w.packages, w.members):
         path = _installed(package, member, w.version)
-        (found if path else missing).append(path or package)
+        if path:
+            found.append(path)
+        else:
+            missing.append(package)
     if missing:
         what = missing[0] if len(missing) == 1 else f"{len(missing)} of its {len(w.packages)} packages"
         raise LLMError(f"The weights {w.filename} are not installed ({what} missing): run `make setup` or "
@@ -81,7 +85,7 @@ def _installed(package: str, member: str, version: str) -> Path | None:
         dist = metadata.distribution(package)
     except metadata.PackageNotFoundError:
         return None
-    path = Path(dist.locate_file(member))
+    path = Path(str(dist.locate_file(member)))
     return path if dist.version == version and path.is_file() else None
 
 
@@ -96,7 +100,7 @@ def locate(w: Weights, models_dir: Path) -> Path:
     with _lock(target):  # another process may be joining the same file: wait, then use its result
         if is_verified(w, target) or _verify_in_place(w, target):
             return target
-        return join(parts(w), target, size=w.size, sha256=w.sha256,
+        return join(parts(w), target, size=w.size, sha256=w.sha256 or "",  # unpinned: never matches
                     fix=f"reinstall them: `{w.pip_command(reinstall=True)}`")
 
 
