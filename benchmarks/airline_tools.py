@@ -81,25 +81,46 @@ LISTS = [
     ("Show bookings for Alan Turing please", "Alan Turing"),
 ]
 OFF_TOPIC = [
-    "Tell me a joke about cats", "What's the weather like today?", "Who wrote Hamlet?", "Hello, how are you?",
-    "What is 2 plus 2?", "Translate 'good morning' into French", "What is the capital of Australia?",
-    "Recommend a good book", "Thanks, that's all!", "Write a haiku about the sea", "How do I bake bread?",
+    "Tell me a joke about cats",
+    "What's the weather like today?",
+    "Who wrote Hamlet?",
+    "Hello, how are you?",
+    "What is 2 plus 2?",
+    "Translate 'good morning' into French",
+    "What is the capital of Australia?",
+    "Recommend a good book",
+    "Thanks, that's all!",
+    "Write a haiku about the sea",
+    "How do I bake bread?",
     "What time is it?",
 ]
 
 
 def cases(db) -> list[dict]:
     """The requests with their expected call; cancellation codes come from bookings made here first."""
-    codes = [db.book(city, name, date(2027, 2, 10 + i)).code
-             for i, (city, name) in enumerate([("Paris", "Grace Hopper"), ("London", "Alan Turing"),
-                                               ("Tokyo", "Ada Lovelace"), ("Rome", "Marie Curie"),
-                                               ("Berlin", "Grace Hopper"), ("Madrid", "Alan Turing")])]
+    codes = [
+        db.book(city, name, date(2027, 2, 10 + i)).code
+        for i, (city, name) in enumerate(
+            [
+                ("Paris", "Grace Hopper"),
+                ("London", "Alan Turing"),
+                ("Tokyo", "Ada Lovelace"),
+                ("Rome", "Marie Curie"),
+                ("Berlin", "Grace Hopper"),
+                ("Madrid", "Alan Turing"),
+            ]
+        )
+    ]
     groups = [
         [dict(kind="price", text=t, tool="get_ticket_price", args={"destination_city": c}) for t, c in PRICES],
-        [dict(kind="book", text=t, tool="book_flight",
-              args={"destination_city": c, "passenger_name": n, "date": d}) for t, c, n, d in BOOKINGS],
-        [dict(kind="cancel", text=t.format(code=code), tool="cancel_booking", args={"confirmation_code": code})
-         for t, code in zip(CANCELS, codes)],
+        [
+            dict(kind="book", text=t, tool="book_flight", args={"destination_city": c, "passenger_name": n, "date": d})
+            for t, c, n, d in BOOKINGS
+        ],
+        [
+            dict(kind="cancel", text=t.format(code=code), tool="cancel_booking", args={"confirmation_code": code})
+            for t, code in zip(CANCELS, codes)
+        ],
         [dict(kind="list", text=t, tool="list_bookings", args={"passenger_name": n}) for t, n in LISTS],
         [dict(kind="off-topic", text=t, tool=None, args={}) for t in OFF_TOPIC],
     ]
@@ -153,8 +174,15 @@ def decide(bot, text: str, *, route: bool = True) -> tuple[str | None, dict, boo
             return None, {}, False
     bot.toolbox.begin_turn(text)
     try:
-        llm.run_tools(text, tools=first_call_only(bot.toolbox), model=bot.model, system=SYSTEM_PROMPT,
-                      tool_choice=choice, max_steps=1, max_tokens=1)
+        llm.run_tools(
+            text,
+            tools=first_call_only(bot.toolbox),
+            model=bot.model,
+            system=SYSTEM_PROMPT,
+            tool_choice=choice,
+            max_steps=1,
+            max_tokens=1,
+        )
     except _FirstCall:
         pass
     except llm.ModelOutputError as e:  # no usable call at all: counted as a miss
@@ -171,15 +199,19 @@ def summarize(rows: list[dict], model: str) -> None:
     for kind in ["price", "book", "cancel", "list"]:
         rs = [r for r in on if r["kind"] == kind]
         if rs:
-            print(f"  {kind:9s} tool {share(rs, 'tool_ok'):6.1%}   tool+args {share(rs, 'args_ok'):6.1%}   (n={len(rs)})")
+            print(
+                f"  {kind:9s} tool {share(rs, 'tool_ok'):6.1%}   tool+args {share(rs, 'args_ok'):6.1%}   (n={len(rs)})"
+            )
     print(f"tool accuracy (on-topic):          {share(on, 'tool_ok'):6.1%}")
     print(f"tool + arguments accuracy:         {share(on, 'args_ok'):6.1%}")
     print(f"off-topic answered without a tool: {share(off, 'tool_ok'):6.1%}")
     print(f"off-topic with no tool effect:     {1 - share(off, 'effect'):6.1%}   (after the app's argument checks)")
     if any("replaced" in r for r in rows):
         print(f"replies replaced by the check:     {share(rows, 'replaced'):6.1%}")
-    print(f"seconds per request: mean {statistics.mean(r['seconds'] for r in rows):.1f}, "
-          f"median {statistics.median(r['seconds'] for r in rows):.1f}")
+    print(
+        f"seconds per request: mean {statistics.mean(r['seconds'] for r in rows):.1f}, "
+        f"median {statistics.median(r['seconds'] for r in rows):.1f}"
+    )
 
 
 def seeded_db(path=None):
@@ -195,8 +227,9 @@ def seeded_db(path=None):
     return AirlineDB(path)
 
 
-def run_requests(model: str, db, *, limit: int | None = None, shard: str = "1/1", full: bool = False,
-                 route: bool = True, on_row=None) -> list[dict]:
+def run_requests(
+    model: str, db, *, limit: int | None = None, shard: str = "1/1", full: bool = False, route: bool = True, on_row=None
+) -> list[dict]:
     """Score the first `limit` requests of the shard (balanced: they are interleaved by category), one row each;
     `on_row(i, row)` is called after each."""
     from llmworks.apps.airline import Assistant
@@ -219,8 +252,14 @@ def run_requests(model: str, db, *, limit: int | None = None, shard: str = "1/1"
             tool, args, effect = decide(bot, case["text"], route=route)
         tool_ok = tool == case["tool"]
         args_ok = tool_ok and all(same(key, args.get(key), want) for key, want in case["args"].items())
-        row.update(called=tool, called_args=args, tool_ok=tool_ok, args_ok=args_ok, effect=effect,
-                   seconds=time.perf_counter() - started)
+        row.update(
+            called=tool,
+            called_args=args,
+            tool_ok=tool_ok,
+            args_ok=args_ok,
+            effect=effect,
+            seconds=time.perf_counter() - started,
+        )
         rows.append(row)
         if on_row:
             on_row(i, row)
@@ -230,17 +269,27 @@ def run_requests(model: str, db, *, limit: int | None = None, shard: str = "1/1"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-m", "--model", default="local/smollm2")
-    parser.add_argument("--full", action="store_true",
-                        help="whole assistant turns, replies included (default: tool decisions only, faster)")
-    parser.add_argument("--no-router", action="store_true",
-                        help="decisions only, embedded model: skip the app's router and let the model layer's own "
-                             "tool choice (tool_choice='auto') pick, for comparison")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="whole assistant turns, replies included (default: tool decisions only, faster)",
+    )
+    parser.add_argument(
+        "--no-router",
+        action="store_true",
+        help="decisions only, embedded model: skip the app's router and let the model layer's own "
+        "tool choice (tool_choice='auto') pick, for comparison",
+    )
     parser.add_argument("--shard", default="1/1", help="K/N: run every N-th request from the K-th (parallel runs)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N requests (still balanced)")
     parser.add_argument("--rows", help="also write one JSON line per request here (for --merge)")
     parser.add_argument("--merge", nargs="+", help="summarize rows written by earlier --rows runs and exit")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="CPU threads for the embedded model (0 = its default, from os.cpu_count())")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="CPU threads for the embedded model (0 = its default, from os.cpu_count())",
+    )
     opts = parser.parse_args()
     if opts.threads:
         # The embedded provider sizes llama.cpp's thread pool from os.cpu_count(). On a machine busy with other
@@ -266,11 +315,11 @@ def main() -> int:
         tool, args = row["called"], row["called_args"]
         called = f"{tool}({args})" if tool else "no tool"
         mark = "ok  " if row["args_ok"] else ("TOOL" if row["tool_ok"] else "MISS")
-        print(f"[{i:2d}] {mark} {row['kind']:9s} {row['seconds']:5.1f}s  {row['text'][:60]!r} -> {called}",
-              flush=True)
+        print(f"[{i:2d}] {mark} {row['kind']:9s} {row['seconds']:5.1f}s  {row['text'][:60]!r} -> {called}", flush=True)
 
-    rows = run_requests(opts.model, db, limit=opts.limit, shard=opts.shard, full=opts.full,
-                        route=not opts.no_router, on_row=show)
+    rows = run_requests(
+        opts.model, db, limit=opts.limit, shard=opts.shard, full=opts.full, route=not opts.no_router, on_row=show
+    )
     summarize(rows, opts.model)
     if opts.full:
         made = len(db.bookings()) - before

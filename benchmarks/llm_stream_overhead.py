@@ -23,8 +23,12 @@ PROMPT = "Explain in a few sentences why the sky is blue."
 def raw(model: EmbeddedModel, max_tokens: int) -> tuple[float, float, int]:
     """(ttft, tokens/s after the first, tokens) straight from xllamacpp's streaming callback."""
     server, lock = model._engine
-    payload = {"messages": [{"role": "user", "content": PROMPT}], "max_tokens": max_tokens, "temperature": 0.0,
-               "stream": True}
+    payload = {
+        "messages": [{"role": "user", "content": PROMPT}],
+        "max_tokens": max_tokens,
+        "temperature": 0.0,
+        "stream": True,
+    }
     stamps: list[float] = []
 
     def on_chunk(chunk) -> bool:
@@ -67,8 +71,11 @@ def main() -> None:
 
     print(f"prompt: {PROMPT!r}, max_tokens={args.max_tokens}, runs={args.runs} (alternating)")
     print(f"{'':22}{'TTFT ms':>10}{'tok/s':>10}{'tokens':>8}")
-    for name, rows in [("raw xllamacpp", results["raw"]), ("llmworks.stream", results["llmworks"]),
-                       ("llmworks + call log", logged)]:
+    for name, rows in [
+        ("raw xllamacpp", results["raw"]),
+        ("llmworks.stream", results["llmworks"]),
+        ("llmworks + call log", logged),
+    ]:
         print(f"{name:22}{med(rows, 0) * 1000:10.1f}{med(rows, 1):10.1f}{med(rows, 2):8.0f}")
     ttft_ratio = med(results["llmworks"], 0) / med(results["raw"], 0)
     speed_ratio = med(results["raw"], 1) / med(results["llmworks"], 1)

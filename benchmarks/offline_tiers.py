@@ -51,9 +51,15 @@ from tiers_apps import APPS, Cell, Context
 DEFAULT_N = {"airline": 20, "brochure": 1, "summarizer": 2, "rag": 8, "pricer": 30, "debate": 6, "translation": 18}
 PROBES = 3
 DATA = Path(__file__).resolve().parents[1] / "../shared/data"
-COLUMNS = {"airline": "airline tool+args", "brochure": "brochure facts", "summarizer": "summary facts",
-           "rag": "RAG keyword recall", "pricer": "pricer MAE", "debate": "debate persona",
-           "translation": "translation"}
+COLUMNS = {
+    "airline": "airline tool+args",
+    "brochure": "brochure facts",
+    "summarizer": "summary facts",
+    "rag": "RAG keyword recall",
+    "pricer": "pricer MAE",
+    "debate": "debate persona",
+    "translation": "translation",
+}
 
 
 def items_for(app: str, limit: int | None) -> int:
@@ -77,6 +83,7 @@ def peak_rss_mb() -> float:
 
 
 # --- one model, in its own process ---------------------------------------------------------------------------------
+
 
 def run_model(model, apps: list[str], limit: int | None, ctx: Context, save=lambda result: None) -> dict:
     """Speed probe, then each app; `save(result)` after each step so a crash keeps what was measured."""
@@ -114,8 +121,9 @@ def run_model(model, apps: list[str], limit: int | None, ctx: Context, save=lamb
 def one_model(args) -> int:
     """The child: run one model, writing its result JSON to args.out after each step."""
     apps = args.apps.split(",")
-    ctx = Context(insurellm=args.data / "insurellm", pricer_items=args.data / "pricer" / "items_dev.jsonl",
-                  rag_db=args.rag_db)
+    ctx = Context(
+        insurellm=args.data / "insurellm", pricer_items=args.data / "pricer" / "items_dev.jsonl", rag_db=args.rag_db
+    )
     server = None
     if {"brochure", "summarizer"} & set(apps):
         import web_brochure
@@ -134,6 +142,7 @@ def one_model(args) -> int:
 
 
 # --- the parent: one process per model, then the table ------------------------------------------------------------
+
 
 def build_rag_index(kb: Path, where: Path, console) -> Path:
     from llmworks.apps.rag import KnowledgeBase
@@ -154,14 +163,25 @@ def child_env(threads: int) -> dict:
 
 def run_all(args, apps: list[str], console) -> list[dict]:
     work = Path(tempfile.mkdtemp(prefix="offline-tiers-"))
-    rag_db = build_rag_index(args.data / "insurellm" / "knowledge-base", work / "rag", console) \
-        if "rag" in apps else None
+    rag_db = (
+        build_rag_index(args.data / "insurellm" / "knowledge-base", work / "rag", console) if "rag" in apps else None
+    )
     results = []
     for i, model in enumerate(args.models.split(","), 1):
         console.rule(f"{model} ({i}/{len(args.models.split(','))})")
         out = work / f"model{i}.json"
-        cmd = [sys.executable, __file__, "--one-model", model, "--out", str(out), "--apps", ",".join(apps),
-               "--data", str(args.data)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one-model",
+            model,
+            "--out",
+            str(out),
+            "--apps",
+            ",".join(apps),
+            "--data",
+            str(args.data),
+        ]
         cmd += ["--limit", str(args.limit)] if args.limit else []
         cmd += ["--rag-db", str(rag_db)] if rag_db else []
         why = None
@@ -184,17 +204,38 @@ def fmt(value, pattern: str) -> str:
 
 
 def table(results: list[dict], apps: list[str]) -> str:
-    head = ["model", *(COLUMNS[a] for a in apps), "load s", "TTFT s", "tok/s", "500-tok reply s", "RSS model",
-            "peak RSS", "run min"]
+    head = [
+        "model",
+        *(COLUMNS[a] for a in apps),
+        "load s",
+        "TTFT s",
+        "tok/s",
+        "500-tok reply s",
+        "RSS model",
+        "peak RSS",
+        "run min",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         s = r.get("speed") or {}
-        speed = ([s["error"], "", "", ""] if "error" in s else
-                 [fmt(s.get("load_s"), "{:.1f}"), fmt(s.get("ttft_s"), "{:.1f}"), fmt(s.get("tokens_per_s"), "{:.1f}"),
-                  fmt(s.get("reply_s"), "{:.1f}")])
-        row = [r["model"], *(r["cells"][a]["text"].replace("|", "/") for a in apps), *speed,
-               fmt(r.get("rss_model_mb"), "{:,.0f} MB"), fmt(r.get("peak_rss_mb"), "{:,.0f} MB"),
-               fmt((r.get("seconds") or 0) / 60, "{:.1f}")]
+        speed = (
+            [s["error"], "", "", ""]
+            if "error" in s
+            else [
+                fmt(s.get("load_s"), "{:.1f}"),
+                fmt(s.get("ttft_s"), "{:.1f}"),
+                fmt(s.get("tokens_per_s"), "{:.1f}"),
+                fmt(s.get("reply_s"), "{:.1f}"),
+            ]
+        )
+        row = [
+            r["model"],
+            *(r["cells"][a]["text"].replace("|", "/") for a in apps),
+            *speed,
+            fmt(r.get("rss_model_mb"), "{:,.0f} MB"),
+            fmt(r.get("peak_rss_mb"), "{:,.0f} MB"),
+            fmt((r.get("seconds") or 0) / 60, "{:.1f}"),
+        ]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -205,8 +246,13 @@ def rests_on(results: list[dict], apps: list[str]) -> str:
     for app in apps:
         counts = list(dict.fromkeys(r["cells"][app]["n"] for r in results if r["cells"][app]["n"]))
         parts.append(f"{app}: {' / '.join(counts) or 'n/a'}")
-    probes = list(dict.fromkeys(f"{r['speed']['n']} replies to {r['speed']['input_tokens']:.0f}-token prompts"
-                                for r in results if "n" in (r.get("speed") or {})))
+    probes = list(
+        dict.fromkeys(
+            f"{r['speed']['n']} replies to {r['speed']['input_tokens']:.0f}-token prompts"
+            for r in results
+            if "n" in (r.get("speed") or {})
+        )
+    )
     parts.append(f"speed: {' / '.join(probes) or 'n/a'}")
     return "Items per figure: " + "; ".join(parts) + "."
 
@@ -215,11 +261,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="local/smollm2,local/qwen2.5-0.5b,local/qwen2.5-1.5b")
     parser.add_argument("--apps", default=",".join(APPS), help=f"comma-separated, from: {', '.join(APPS)}")
-    parser.add_argument("--limit", type=int, default=None,
-                        help=f"at most N items per app (default per app: {DEFAULT_N})")
+    parser.add_argument(
+        "--limit", type=int, default=None, help=f"at most N items per app (default per app: {DEFAULT_N})"
+    )
     parser.add_argument("--json", type=Path, help="also write every number (per app, per model) here")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="LLMWORKS_THREADS for the models (0: the provider's default); 1 on a busy machine")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="LLMWORKS_THREADS for the models (0: the provider's default); 1 on a busy machine",
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder (insurellm/, pricer/)")
     parser.add_argument("--model-timeout", type=int, default=3600, help="seconds before a model's process is ended")
     parser.add_argument("--one-model", help=argparse.SUPPRESS)
@@ -243,11 +294,14 @@ def main() -> int:
     print(table(results, apps))
     print()
     print(rests_on(results, apps))
-    print(f"{os.cpu_count()} CPUs, threads {args.threads or 'default'}, load average at the end "
-          f"{os.getloadavg()[0]:.1f}; whole run {(time.perf_counter() - started) / 60:.1f} min.")
+    print(
+        f"{os.cpu_count()} CPUs, threads {args.threads or 'default'}, load average at the end "
+        f"{os.getloadavg()[0]:.1f}; whole run {(time.perf_counter() - started) / 60:.1f} min."
+    )
     if args.json:
-        args.json.write_text(json.dumps({"apps": apps, "limit": args.limit, "results": results}, indent=1,
-                                        default=str), encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"apps": apps, "limit": args.limit, "results": results}, indent=1, default=str), encoding="utf-8"
+        )
     return 0
 
 

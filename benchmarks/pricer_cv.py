@@ -67,9 +67,11 @@ def main() -> None:
             seconds[name] += time.perf_counter() - start
         print(f"fold {n}/{len(folds)} done", flush=True)
 
-    print(f"\n{args.folds}-fold CV on {len(items)} of {len(dev)} dev items: the leaderboard's {len(holdout)} "
-          f"hold-out rows (first {HOLDOUT_N} of the seed-{HOLDOUT_SEED} shuffle) excluded; "
-          f"{len(extras)} extra rows offered\n")
+    print(
+        f"\n{args.folds}-fold CV on {len(items)} of {len(dev)} dev items: the leaderboard's {len(holdout)} "
+        f"hold-out rows (first {HOLDOUT_N} of the seed-{HOLDOUT_SEED} shuffle) excluded; "
+        f"{len(extras)} extra rows offered\n"
+    )
     print("| model | error $ | RMSLE | fit+predict s |\n|---|---:|---:|---:|")
     for column, name in enumerate(models):
         estimate = oof[:, column]
@@ -84,8 +86,10 @@ def main() -> None:
             blended[fold] = np.expm1(blend_logs(logs[fold], coef, intercept))
         coef, _ = median_blend(logs, target, np.ones(len(items)))
         weights = ", ".join(f"{name} {w:.2f}" for name, w in zip(models, coef))
-        print(f"| blend ({weights}) | {np.mean(np.abs(blended - prices)):.2f} | "
-              f"{np.sqrt(np.mean((np.log1p(blended) - target) ** 2)):.3f} | |")
+        print(
+            f"| blend ({weights}) | {np.mean(np.abs(blended - prices)):.2f} | "
+            f"{np.sqrt(np.mean((np.log1p(blended) - target) ** 2)):.3f} | |"
+        )
 
 
 if __name__ == "__main__":

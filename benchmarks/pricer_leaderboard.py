@@ -31,9 +31,16 @@ def main() -> None:
     from llmworks.events import Done, Progress
 
     start = time.perf_counter()
-    for event in run_leaderboard(args.data, n=HOLDOUT_N, seed=HOLDOUT_SEED,
-                                 models=args.models.split(",") if args.models else None, extra=args.extra,
-                                 extra_weight=args.extra_weight, llm_model=args.llm, llm_n=args.llm_n or None):
+    for event in run_leaderboard(
+        args.data,
+        n=HOLDOUT_N,
+        seed=HOLDOUT_SEED,
+        models=args.models.split(",") if args.models else None,
+        extra=args.extra,
+        extra_weight=args.extra_weight,
+        llm_model=args.llm,
+        llm_n=args.llm_n or None,
+    ):
         if isinstance(event, Progress):
             print(f"  {event.text}", flush=True)
         elif isinstance(event, Done):

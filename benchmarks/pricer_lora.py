@@ -40,13 +40,23 @@ def main() -> None:
 
     train, test = holdout_split(load_items(args.data), 250)
     out = args.out or tempfile.mkdtemp(prefix="pricer-lora-")
-    config = LoRAConfig(base_model=str(smollm2_gguf()), out_dir=out, max_steps=args.steps, batch_size=4,
-                        learning_rate=2e-4, lora_r=8, lora_alpha=16, max_length=256)
+    config = LoRAConfig(
+        base_model=str(smollm2_gguf()),
+        out_dir=out,
+        max_steps=args.steps,
+        batch_size=4,
+        learning_rate=2e-4,
+        lora_r=8,
+        lora_alpha=16,
+        max_length=256,
+    )
     start = time.perf_counter()
     result = train_lora(train[: args.n_train], config, log=lambda s: print(s, flush=True))
     k = max(1, min(5, len(result.losses) // 2))
-    print(f"trained {args.steps} steps in {time.perf_counter() - start:.0f}s; mean loss "
-          f"{sum(result.losses[:k]) / k:.3f} (first {k}) -> {sum(result.losses[-k:]) / k:.3f} (last {k})")
+    print(
+        f"trained {args.steps} steps in {time.perf_counter() - start:.0f}s; mean loss "
+        f"{sum(result.losses[:k]) / k:.3f} (first {k}) -> {sum(result.losses[-k:]) / k:.3f} (last {k})"
+    )
     report = evaluate(LoRAPricer.from_adapter(out), test[: args.n_test], model="lora-smollm2")
     print(report.title(), f"predict {report.duration_s:.0f}s")
 

@@ -27,8 +27,10 @@ from llmworks.apps.rag import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Knowled
 db = tempfile.mkdtemp(prefix="rag-bench-")
 try:
     kb = KnowledgeBase.open(db, store=args.store)
-    options = {"chunk_size": args.chunk_size or DEFAULT_CHUNK_SIZE,
-               "chunk_overlap": args.chunk_overlap if args.chunk_overlap is not None else DEFAULT_CHUNK_OVERLAP}
+    options = {
+        "chunk_size": args.chunk_size or DEFAULT_CHUNK_SIZE,
+        "chunk_overlap": args.chunk_overlap if args.chunk_overlap is not None else DEFAULT_CHUNK_OVERLAP,
+    }
     first = kb.ingest(args.data, **options)
     wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
     t = time.perf_counter()
@@ -36,8 +38,13 @@ try:
     again_s = time.perf_counter() - t
 finally:
     shutil.rmtree(db, ignore_errors=True)
-print(f"files: {len(first.added)}  chunks: {first.chunks_total}  chunking: {options['chunk_size']}/{options['chunk_overlap']}"
-      f"  store: {args.store}  cores: {os.cpu_count()}  load avg: {os.getloadavg()[0]:.1f}")
-print(f"first ingest (process start → done, model load included): wall {wall:.1f} s, CPU {cpu:.1f} s "
-      f"(ingest() alone {first.seconds:.1f} s)")
+print(
+    f"files: {len(first.added)}  chunks: {first.chunks_total}  "
+    f"chunking: {options['chunk_size']}/{options['chunk_overlap']}"
+    f"  store: {args.store}  cores: {os.cpu_count()}  load avg: {os.getloadavg()[0]:.1f}"
+)
+print(
+    f"first ingest (process start → done, model load included): wall {wall:.1f} s, CPU {cpu:.1f} s "
+    f"(ingest() alone {first.seconds:.1f} s)"
+)
 print(f"re-ingest, nothing changed: {again_s:.2f} s ({again.unchanged} unchanged, {again.chunks_embedded} embedded)")

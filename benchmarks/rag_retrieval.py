@@ -32,10 +32,13 @@ parser.add_argument("--mode", default="hybrid", choices=["hybrid", "vector", "bm
 parser.add_argument("--alpha", type=float, default=None, help="vector weight in hybrid fusion")
 parser.add_argument("--chunk-size", type=int, default=None)
 parser.add_argument("--chunk-overlap", type=int, default=None)
-parser.add_argument("--sweep", default=None,
-                    help="comma-separated weights: one OVERALL line each (with --split tune)")
-parser.add_argument("--split", default="report", choices=["report", "tune", "all"],
-                    help="which half of the questions to score: tune settings on 'tune', quote 'report'")
+parser.add_argument("--sweep", default=None, help="comma-separated weights: one OVERALL line each (with --split tune)")
+parser.add_argument(
+    "--split",
+    default="report",
+    choices=["report", "tune", "all"],
+    help="which half of the questions to score: tune settings on 'tune', quote 'report'",
+)
 args = parser.parse_args()
 SPLIT_SEED = 20251129  # fixed: the halves must never change, or tuning leaks into the report half
 
@@ -64,16 +67,21 @@ from llmworks.apps.rag.retrieval import ALPHA
 
 data = Path(args.data)
 kb = KnowledgeBase.open(store="faiss")
-kb.ingest(data / "knowledge-base", chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
-          chunk_overlap=args.chunk_overlap if args.chunk_overlap is not None else DEFAULT_CHUNK_OVERLAP)
+kb.ingest(
+    data / "knowledge-base",
+    chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+    chunk_overlap=args.chunk_overlap if args.chunk_overlap is not None else DEFAULT_CHUNK_OVERLAP,
+)
 retriever = Retriever(kb.store, mode=args.mode, alpha=ALPHA if args.alpha is None else args.alpha)
 retriever.search("warm-up")
 all_tests = load_tests(data / "tests_dev.jsonl")
 tests = all_tests if args.split == "all" else split_questions(all_tests)[args.split]
 report = evaluate(tests, retriever, k=args.k)
 
-print(f"mode {args.mode}  alpha {retriever.alpha}  k {args.k}  chunks {len(retriever)}  "
-      f"questions {len(tests)} of {len(all_tests)} (split {args.split}, seed {SPLIT_SEED})")
+print(
+    f"mode {args.mode}  alpha {retriever.alpha}  k {args.k}  chunks {len(retriever)}  "
+    f"questions {len(tests)} of {len(all_tests)} (split {args.split}, seed {SPLIT_SEED})"
+)
 print("note: ALPHA and the default chunk size were chosen on all the questions (both halves), before the split")
 print(f"{'category':14} {'n':>4} {'mrr':>7} {'ndcg':>7} {'coverage':>9}")
 for name, row in [*report.by_category().items(), ("OVERALL", report.overall())]:
@@ -89,5 +97,8 @@ for test in tests:
     latencies.append((time.perf_counter() - t) * 1000)
     cpu.append((time.process_time() - c) * 1000)
 latencies.sort()
-print(f"search latency: p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms; "
-      f"CPU per search p50 {statistics.median(cpu):.1f} ms (load avg {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+print(
+    f"search latency: p50 {statistics.median(latencies):.1f} ms, "
+    f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms; "
+    f"CPU per search p50 {statistics.median(cpu):.1f} ms (load avg {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+)

@@ -53,8 +53,10 @@ def main() -> int:
                 audio_s += t.audio_s
                 compute_s += t.seconds
                 print(f"  WER {word_error_rate(row['transcript'], t.text):6.1%}  {row['file']}: {t.text!r}")
-        print(f"Whisper tiny.en on {len(pairs)} real clips ({audio_s:.0f} s): pooled WER {pooled(pairs):.1%}, "
-              f"real-time factor {compute_s / audio_s:.3f}")
+        print(
+            f"Whisper tiny.en on {len(pairs)} real clips ({audio_s:.0f} s): pooled WER {pooled(pairs):.1%}, "
+            f"real-time factor {compute_s / audio_s:.3f}"
+        )
 
     pairs, tts_audio, tts_s, stt_s = [], 0.0, 0.0, 0.0
     for sentence in ROUND_TRIP:
@@ -65,8 +67,11 @@ def main() -> int:
         tts_s += speech.seconds
         stt_s += heard.seconds
         print(f"  WER {word_error_rate(sentence, heard.text):6.1%}  {heard.text!r}")
-    print(f"Piper → Whisper round trip on {len(pairs)} sentences: pooled WER {pooled(pairs):.1%}; Piper "
-          f"{tts_audio:.1f} s of audio in {tts_s:.2f} s (RTF {tts_s / tts_audio:.3f}); Whisper RTF {stt_s / tts_audio:.3f}")
+    print(
+        f"Piper → Whisper round trip on {len(pairs)} sentences: pooled WER {pooled(pairs):.1%}; Piper "
+        f"{tts_audio:.1f} s of audio in {tts_s:.2f} s (RTF {tts_s / tts_audio:.3f}); "
+        f"Whisper RTF {stt_s / tts_audio:.3f}"
+    )
     return 0
 
 

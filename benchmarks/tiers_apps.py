@@ -61,6 +61,7 @@ def interleave(groups: list[list]) -> list:
 
 # --- airline -----------------------------------------------------------------------------------------------------
 
+
 def airline(model, n: int, ctx: Context, tick: Tick) -> Cell:
     """FlightAI's first tool call (name and every argument) against the expected one; off-topic = no tool."""
     import airline_tools
@@ -69,13 +70,16 @@ def airline(model, n: int, ctx: Context, tick: Tick) -> Cell:
     rows = airline_tools.run_requests(model, db, limit=n, on_row=lambda i, row: tick())
     cell = share(sum(r["args_ok"] for r in rows), len(rows))
     cell.n = f"{len(rows)} requests"
-    cell.extra = {"tool_ok": sum(r["tool_ok"] for r in rows),
-                  "off_topic_ok": sum(r["tool_ok"] for r in rows if r["tool"] is None),
-                  "off_topic": sum(r["tool"] is None for r in rows)}
+    cell.extra = {
+        "tool_ok": sum(r["tool_ok"] for r in rows),
+        "off_topic_ok": sum(r["tool_ok"] for r in rows if r["tool"] is None),
+        "off_topic": sum(r["tool"] is None for r in rows),
+    }
     return cell
 
 
 # --- brochure and summarizer ---------------------------------------------------------------------------------------
+
 
 def brochure(model, n: int, ctx: Context, tick: Tick) -> Cell:
     """Known Insurellm facts (founder, year, city, the 8 products, head count) named in the brochure."""
@@ -85,8 +89,12 @@ def brochure(model, n: int, ctx: Context, tick: Tick) -> Cell:
     tick()
     cell = share(len(run.facts), len(web_brochure.FACTS))
     cell.n = "1 brochure, 12 facts"
-    cell.extra = {"facts": run.facts, "links": len(run.done.links), "bad_links": run.bad,
-                  "finish_reason": run.done.response.finish_reason if run.done.response else None}
+    cell.extra = {
+        "facts": run.facts,
+        "links": len(run.done.links),
+        "bad_links": run.bad,
+        "finish_reason": run.done.response.finish_reason if run.done.response else None,
+    }
     return cell
 
 
@@ -111,6 +119,7 @@ def summarizer(model, n: int, ctx: Context, tick: Tick) -> Cell:
 
 
 # --- RAG -----------------------------------------------------------------------------------------------------------
+
 
 def answer_keywords(question: str, keywords: list[str]) -> list[str]:
     """The keywords an answer must bring: those the question does not already contain (all if it has them all)."""
@@ -148,11 +157,16 @@ def rag(model, n: int, ctx: Context, tick: Tick) -> Cell:
         samples.append(a.text[:120])
         tick()
     mean = statistics.mean(recalls)
-    return Cell(mean, f"{mean:.2f} (IDK {idk}/{len(recalls)})", f"{len(recalls)} questions",
-                {"idk": idk, "idk_rate": idk / len(recalls), "samples": samples})
+    return Cell(
+        mean,
+        f"{mean:.2f} (IDK {idk}/{len(recalls)})",
+        f"{len(recalls)} questions",
+        {"idk": idk, "idk_rate": idk / len(recalls), "samples": samples},
+    )
 
 
 # --- pricer --------------------------------------------------------------------------------------------------------
+
 
 def pricer(model, n: int, ctx: Context, tick: Tick) -> Cell:
     """Zero-shot LLM pricer (constrained {"price": number}) on the first n items of the leaderboard's hold-out."""
@@ -170,8 +184,12 @@ def pricer(model, n: int, ctx: Context, tick: Tick) -> Cell:
             return out
 
     report = evaluate(Ticking(model=model), test[:n])
-    return Cell(report.error, f"${report.error:.0f} (n={report.n})", f"{report.n} items",
-                {"rmsle": report.rmsle, "hit_rate": report.hit_rate, "missing": report.missing})
+    return Cell(
+        report.error,
+        f"${report.error:.0f} (n={report.n})",
+        f"{report.n} items",
+        {"rmsle": report.rmsle, "hit_rate": report.hit_rate, "missing": report.missing},
+    )
 
 
 # --- debate --------------------------------------------------------------------------------------------------------
@@ -180,12 +198,15 @@ DEBATE_TOPIC = "Should cities ban private cars from their centres?"
 _ARGUE = re.compile(
     r"\b(disagree|(?:don'?t|do not|can'?t|cannot|won'?t) (?:agree|buy)|wrong|nonsense|ridiculous|absurd|naive|"
     r"flawed|laughable|silly|rubbish|seriously|come on|oh please|give me a break|spare me|not true|hardly|nope|"
-    r"no way|doesn'?t make (?:any )?sense|missing the point|oh sure|let'?s be real|get real|really\?)", re.I)
+    r"no way|doesn'?t make (?:any )?sense|missing the point|oh sure|let'?s be real|get real|really\?)",
+    re.I,
+)
 _POLITE = re.compile(
     r"\b(i (?:completely |totally |fully )?agree|agree with|good point|great point|fair point|valid point|"
     r"you'?re (?:right|correct)|you are (?:right|correct)|i understand|i see your point|i see where|common ground|"
     r"thank you|thanks|appreciate|respect|well said|i hear you|let'?s find|middle ground|both (?:of us|sides))",
-    re.I)
+    re.I,
+)
 PERSONA_MARKERS = {"argumentative": _ARGUE, "polite": _POLITE}
 
 
@@ -204,8 +225,7 @@ def debate(model, n: int, ctx: Context, tick: Tick) -> Cell:
     from llmworks.apps.debate import ARGUMENTATIVE, POLITE, Conversation, Speaker
 
     personas = {"Alex": "argumentative", "Blake": "polite"}
-    convo = Conversation([Speaker("Alex", model, ARGUMENTATIVE), Speaker("Blake", model, POLITE)],
-                         topic=DEBATE_TOPIC)
+    convo = Conversation([Speaker("Alex", model, ARGUMENTATIVE), Speaker("Blake", model, POLITE)], topic=DEBATE_TOPIC)
     kept, samples = [], []  # (persona, kept it), the turns' beginnings
     for _ in range(n):  # the speakers alternate
         for _event in convo.step():
@@ -228,18 +248,28 @@ TRANSLATION_CAP = 64
 """Output tokens allowed per translation: a few words need ~10-20; a reply that hits the cap has run away."""
 # sentence -> language -> words that must all appear (each a regex of accepted forms, matched accent-folded)
 SENTENCES = {
-    "Hello world": {"French": [r"bonjour|salut", r"monde"], "Spanish": [r"hola", r"mundo"],
-                    "German": [r"hallo", r"welt"]},
-    "Thank you very much.": {"French": [r"merci", r"beaucoup"], "Spanish": [r"gracias"],
-                             "German": [r"danke|dank"]},
-    "The cat is black.": {"French": [r"chat", r"noir"], "Spanish": [r"gato", r"negro"],
-                          "German": [r"katze", r"schwarz"]},
-    "Where is the train station?": {"French": [r"\bgare\b"], "Spanish": [r"estacion"],
-                                    "German": [r"bahnhof"]},
-    "I love music.": {"French": [r"musique", r"aime|adore"], "Spanish": [r"musica", r"amo|encanta|gusta"],
-                      "German": [r"musik", r"liebe"]},
-    "Good morning, my friend.": {"French": [r"bonjour", r"ami"], "Spanish": [r"buenos dias", r"amig"],
-                                 "German": [r"guten morgen", r"freund"]},
+    "Hello world": {
+        "French": [r"bonjour|salut", r"monde"],
+        "Spanish": [r"hola", r"mundo"],
+        "German": [r"hallo", r"welt"],
+    },
+    "Thank you very much.": {"French": [r"merci", r"beaucoup"], "Spanish": [r"gracias"], "German": [r"danke|dank"]},
+    "The cat is black.": {
+        "French": [r"chat", r"noir"],
+        "Spanish": [r"gato", r"negro"],
+        "German": [r"katze", r"schwarz"],
+    },
+    "Where is the train station?": {"French": [r"\bgare\b"], "Spanish": [r"estacion"], "German": [r"bahnhof"]},
+    "I love music.": {
+        "French": [r"musique", r"aime|adore"],
+        "Spanish": [r"musica", r"amo|encanta|gusta"],
+        "German": [r"musik", r"liebe"],
+    },
+    "Good morning, my friend.": {
+        "French": [r"bonjour", r"ami"],
+        "Spanish": [r"buenos dias", r"amig"],
+        "German": [r"guten morgen", r"freund"],
+    },
 }
 
 
@@ -311,19 +341,40 @@ def speed(model, k: int, ctx: Context, tick: Tick) -> dict:
         for _ in s:
             pass
         r = s.response
-        runs.append({"ttft_s": r.ttft_s, "tokens_per_s": r.tokens_per_s, "seconds": r.duration_s,
-                     "input_tokens": r.usage.input_tokens, "output_tokens": r.usage.output_tokens,
-                     "finish_reason": r.finish_reason})
+        runs.append(
+            {
+                "ttft_s": r.ttft_s,
+                "tokens_per_s": r.tokens_per_s,
+                "seconds": r.duration_s,
+                "input_tokens": r.usage.input_tokens,
+                "output_tokens": r.usage.output_tokens,
+                "finish_reason": r.finish_reason,
+            }
+        )
         tick()
 
     def median(key):
         values = [x[key] for x in runs if x[key] is not None]
         return statistics.median(values) if values else None
 
-    return {"load_s": load, "ttft_s": median("ttft_s"), "tokens_per_s": median("tokens_per_s"),
-            "reply_s": median("seconds"), "input_tokens": median("input_tokens"),
-            "output_tokens": median("output_tokens"), "n": len(runs), "runs": runs}
+    return {
+        "load_s": load,
+        "ttft_s": median("ttft_s"),
+        "tokens_per_s": median("tokens_per_s"),
+        "reply_s": median("seconds"),
+        "input_tokens": median("input_tokens"),
+        "output_tokens": median("output_tokens"),
+        "n": len(runs),
+        "runs": runs,
+    }
 
 
-APPS = {"airline": airline, "brochure": brochure, "summarizer": summarizer, "rag": rag, "pricer": pricer,
-        "debate": debate, "translation": translation}
+APPS = {
+    "airline": airline,
+    "brochure": brochure,
+    "summarizer": summarizer,
+    "rag": rag,
+    "pricer": pricer,
+    "debate": debate,
+    "translation": translation,
+}

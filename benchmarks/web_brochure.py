@@ -24,8 +24,20 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-FACTS = ["Avery Lancaster", "2015", "San Francisco", "Markellm", "Carllm", "Homellm", "Rellm", "Lifellm",
-         "Healthllm", "Bizllm", "Claimllm", "32 employees"]
+FACTS = [
+    "Avery Lancaster",
+    "2015",
+    "San Francisco",
+    "Markellm",
+    "Carllm",
+    "Homellm",
+    "Rellm",
+    "Lifellm",
+    "Healthllm",
+    "Bizllm",
+    "Claimllm",
+    "32 employees",
+]
 RELEVANT = re.compile(r"/(about|careers|culture|products/)")
 
 
@@ -52,14 +64,22 @@ def md_to_html(md: str) -> str:
 
 def build_site(kb: Path) -> dict[str, bytes]:
     products = sorted((kb / "products").glob("*.md"))
-    nav = ['<a href="/">Home</a>', '<a href="/about">About</a>', '<a href="/culture">Culture</a>',
-           '<a href="/careers">Careers</a>'] + [f'<a href="/products/{p.stem.lower()}">{p.stem}</a>' for p in products]
-    footer = ('<a href="/terms">Terms</a> <a href="/privacy">Privacy</a> <a href="/login">Log in</a> '
-              '<a href="mailto:info@insurellm.example">Email</a> <a href="https://social.example/insurellm">Social</a>')
+    nav = [
+        '<a href="/">Home</a>',
+        '<a href="/about">About</a>',
+        '<a href="/culture">Culture</a>',
+        '<a href="/careers">Careers</a>',
+    ] + [f'<a href="/products/{p.stem.lower()}">{p.stem}</a>' for p in products]
+    footer = (
+        '<a href="/terms">Terms</a> <a href="/privacy">Privacy</a> <a href="/login">Log in</a> '
+        '<a href="mailto:info@insurellm.example">Email</a> <a href="https://social.example/insurellm">Social</a>'
+    )
 
     def page(title: str, body_md: str) -> bytes:
-        return (f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body><nav>{' '.join(nav)}"
-                f"</nav><main>{md_to_html(body_md)}</main><footer>{footer}</footer></body></html>").encode()
+        return (
+            f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body><nav>{' '.join(nav)}"
+            f"</nav><main>{md_to_html(body_md)}</main><footer>{footer}</footer></body></html>"
+        ).encode()
 
     site = {"/": page("Insurellm", (kb / "company" / "overview.md").read_text())}
     for name in ("about", "careers", "culture"):
@@ -138,8 +158,9 @@ def main() -> None:
 
     site = build_site(kb)
     base, server = serve(site)
-    print(f"site: {len(site)} pages at {base}; model {args.model}; CPUs {os.cpu_count()}, "
-          f"load {os.getloadavg()[0]:.1f}")
+    print(
+        f"site: {len(site)} pages at {base}; model {args.model}; CPUs {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"
+    )
 
     times = []
     for path in site:
@@ -150,16 +171,22 @@ def main() -> None:
 
     run = run_brochure(base, args.model, max_tokens=args.max_tokens)
     done = run.done
-    print(f"link choice: {len(done.links)} chosen, {run.relevant} relevant, {len(run.bad)} excluded/off-page "
-          f"({', '.join(c.url.removeprefix(base) for c in done.links)})")
+    print(
+        f"link choice: {len(done.links)} chosen, {run.relevant} relevant, {len(run.bad)} excluded/off-page "
+        f"({', '.join(c.url.removeprefix(base) for c in done.links)})"
+    )
     r = done.response
-    print(f"brochure: {run.seconds:.1f} s in all; writing {r.duration_s:.1f} s, {r.usage.input_tokens} in / "
-          f"{r.usage.output_tokens} out tokens, {r.tokens_per_s or 0:.1f} tok/s; names Insurellm: "
-          f"{'Insurellm' in done.text}; facts {len(run.facts)}/{len(FACTS)}: {', '.join(run.facts)}")
+    print(
+        f"brochure: {run.seconds:.1f} s in all; writing {r.duration_s:.1f} s, {r.usage.input_tokens} in / "
+        f"{r.usage.output_tokens} out tokens, {r.tokens_per_s or 0:.1f} tok/s; names Insurellm: "
+        f"{'Insurellm' in done.text}; facts {len(run.facts)}/{len(FACTS)}: {', '.join(run.facts)}"
+    )
 
     _, response, facts, on_page = run_summary(base, "/about", args.model)
-    print(f"summary of /about: {response.duration_s:.1f} s, {response.usage.output_tokens} tokens; "
-          f"facts {len(facts)}/{len(on_page)}: {', '.join(facts)}")
+    print(
+        f"summary of /about: {response.duration_s:.1f} s, {response.usage.output_tokens} tokens; "
+        f"facts {len(facts)}/{len(on_page)}: {', '.join(facts)}"
+    )
     server.shutdown()
 
 

@@ -20,8 +20,9 @@ for _provider in PROVIDERS.values():
         os.environ.pop(_var, None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Embedded models joined from their PyPI parts (1.1 GB) live in the real data dir, shared, not re-joined per test.
-os.environ.setdefault("LLMWORKS_MODELS_DIR",
-                      str(Path(os.environ.get("LLMWORKS_HOME", Path.home() / ".llmworks")).expanduser() / "models"))
+os.environ.setdefault(
+    "LLMWORKS_MODELS_DIR", str(Path(os.environ.get("LLMWORKS_HOME", Path.home() / ".llmworks")).expanduser() / "models")
+)
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 

@@ -17,7 +17,7 @@ app = typer.Typer(
     help=(
         "An LLM-engineering workbench: chat, apps, RAG and pricing on any model, offline by default.\n\n"
         "Quick start:\n\n"
-        "  llmworks chat \"Tell me a joke\"            # embedded local/qwen2.5-1.5b, no key needed\n\n"
+        '  llmworks chat "Tell me a joke"            # embedded local/qwen2.5-1.5b, no key needed\n\n'
         "  llmworks chat -m openai/gpt-4.1-mini      # any provider/model (llmworks models)\n\n"
         "  llmworks ui                               # the web workbench on http://127.0.0.1:7860"
     ),
@@ -67,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         known = explain(e)
         if known is None and _raise_unexpected():
             raise
-        _error(str(known) if known else f"unexpected failure: {str(e) or 'no details'} "
-               "(set LLMWORKS_RAISE_ERRORS=1 for the traceback)")
+        _error(
+            str(known)
+            if known
+            else f"unexpected failure: {str(e) or 'no details'} (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"
+        )
         return 1
     return 0
 

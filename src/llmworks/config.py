@@ -18,19 +18,30 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path.home() / ".llmworks", description="data dir: call log, databases, indexes")
     model: str = Field(default="local/qwen2.5-1.5b", description="default model for every app (`llmworks models`)")
-    models_dir: Path | None = Field(default=None, description="where embedded models joined from their PyPI parts "
-                                    "live (default: home/models); point several homes at one copy")
+    models_dir: Path | None = Field(
+        default=None,
+        description="where embedded models joined from their PyPI parts "
+        "live (default: home/models); point several homes at one copy",
+    )
     allow_private_urls: bool = Field(default=False, description="let the web fetcher reach localhost/private hosts")
     log_calls: bool = Field(default=True, description="record every model call in home/logs.db")
     timeout: float = Field(default=120.0, description="seconds before a remote model call gives up")
     max_retries: int = Field(default=3, description="retries of 429/5xx/connection errors, with backoff")
-    threads: int | None = Field(default=None, description="CPU threads for embedded models (default: cores, max 4); "
-                                "1 is faster on a machine busy with other work")
-    ui_auth: str | None = Field(default=None, description="user:password login of the web workbench (kept out of "
-                                "shell history, unlike --auth)", repr=False)
+    threads: int | None = Field(
+        default=None,
+        description="CPU threads for embedded models (default: cores, max 4); "
+        "1 is faster on a machine busy with other work",
+    )
+    ui_auth: str | None = Field(
+        default=None,
+        description="user:password login of the web workbench (kept out of shell history, unlike --auth)",
+        repr=False,
+    )
     ui_allowed_dirs: Annotated[list[Path], NoDecode] = Field(
-        default_factory=list, description="server folders the web workbench may read and write besides the data dir "
-        "(separated by ',' or ':', or a JSON list); every other path typed into the workbench is refused")
+        default_factory=list,
+        description="server folders the web workbench may read and write besides the data dir "
+        "(separated by ',' or ':', or a JSON list); every other path typed into the workbench is refused",
+    )
 
     @field_validator("home", "models_dir")
     @classmethod

@@ -31,8 +31,9 @@ class LlmworksError(Exception):
 class DataError(LlmworksError):
     """A bad input file or value; `path:line:` leads the message when known, as compilers print it."""
 
-    def __init__(self, message: str, hint: str | None = None, *, path: str | os.PathLike | None = None,
-                 line: int | None = None):
+    def __init__(
+        self, message: str, hint: str | None = None, *, path: str | os.PathLike | None = None, line: int | None = None
+    ):
         self.path, self.line = path, line
         where = f"{path}:{line}: " if path is not None and line else f"{path}: " if path is not None else ""
         super().__init__(where + message, hint)
@@ -50,17 +51,24 @@ class StoreError(LlmworksError):
         where = str(path) if path else f"a database under {_home()}"
         text = str(error)
         if "readonly" in text.replace("-", "") or "read-only" in text:
-            return cls(f"Cannot write {where}: it is read-only.",
-                       "Make it (and its folder) writable, or set LLMWORKS_HOME to a writable folder.", path=path)
+            return cls(
+                f"Cannot write {where}: it is read-only.",
+                "Make it (and its folder) writable, or set LLMWORKS_HOME to a writable folder.",
+                path=path,
+            )
         if "unable to open" in text:
-            return cls(f"Cannot open {where} ({text}).",
-                       "Check that its folder exists and is readable, or set LLMWORKS_HOME elsewhere.", path=path)
+            return cls(
+                f"Cannot open {where} ({text}).",
+                "Check that its folder exists and is readable, or set LLMWORKS_HOME elsewhere.",
+                path=path,
+            )
         if "locked" in text or "busy" in text:
-            return cls(f"{where} is busy ({text}).", "Another llmworks is writing to it; try again shortly.",
-                       path=path)
-        return cls(f"{where} is damaged ({text}).",
-                   "Restore it from a backup, or move it aside (keep the copy) and run again to start a fresh, "
-                   "empty one.", path=path)
+            return cls(f"{where} is busy ({text}).", "Another llmworks is writing to it; try again shortly.", path=path)
+        return cls(
+            f"{where} is damaged ({text}).",
+            "Restore it from a backup, or move it aside (keep the copy) and run again to start a fresh, empty one.",
+            path=path,
+        )
 
 
 def _home() -> str:
@@ -90,23 +98,30 @@ def explain(error: BaseException) -> LlmworksError | None:
         return error
     if isinstance(error, ModuleNotFoundError) and error.name and not error.name.startswith("llmworks"):
         extra = EXTRAS.get(error.name.partition(".")[0], "all")  # numpy & co. come with several extras
-        return LlmworksError(f"This needs the optional '{extra}' part of llmworks ({error.name} is not installed).",
-                             f"Install it: pip install 'llmworks[{extra}]'" + ("" if extra == "all" else
-                                                                              " (or 'llmworks[all]')") + ".")
+        return LlmworksError(
+            f"This needs the optional '{extra}' part of llmworks ({error.name} is not installed).",
+            f"Install it: pip install 'llmworks[{extra}]'" + ("" if extra == "all" else " (or 'llmworks[all]')") + ".",
+        )
     if isinstance(error, sqlite3.Error):
         return StoreError.from_sqlite(None, error)
     if isinstance(error, UnicodeDecodeError):
-        return DataError(f"an input is not UTF-8 text ({error.reason} at byte {error.start}).",
-                         "Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8) or check that it is not a binary file.")
+        return DataError(
+            f"an input is not UTF-8 text ({error.reason} at byte {error.start}).",
+            "Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8) or check that it is not a binary file.",
+        )
     if isinstance(error, json.JSONDecodeError):
-        return DataError(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}.",
-                         "Fix or regenerate the file.")
+        return DataError(
+            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}.", "Fix or regenerate the file."
+        )
     if isinstance(error, OSError) and error.filename is not None:
         path, why = Path(os.fsdecode(error.filename)), error.strerror or str(error)
         if isinstance(error, FileNotFoundError):
             return StoreError(f"No such file or folder: {path}.", "Check the path.", path=path)
         if isinstance(error, PermissionError) or error.errno == 30:  # EROFS
-            return StoreError(f"Cannot access {path}: {why}.",
-                              "Fix its permissions, or set LLMWORKS_HOME to a folder you can write.", path=path)
+            return StoreError(
+                f"Cannot access {path}: {why}.",
+                "Fix its permissions, or set LLMWORKS_HOME to a folder you can write.",
+                path=path,
+            )
         return StoreError(f"Cannot use {path}: {why}.", "Check the path and the disk.", path=path)
     return None

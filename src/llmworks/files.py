@@ -26,9 +26,8 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, durable: bool = 
     """Replace `path` with `data` (str is written as UTF-8) in one step; its folder is created if missing.
     `durable=False` skips the fsyncs, for caches whose entries are recomputed when lost."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_path(path, durable=durable) as tmp:
-        with open(tmp, "xb") as f:
-            f.write(payload)
+    with atomic_path(path, durable=durable) as tmp, open(tmp, "xb") as f:
+        f.write(payload)
     return Path(path)
 
 

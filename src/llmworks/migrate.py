@@ -52,8 +52,10 @@ def migrate(path: Path, migrations: Sequence[Migration], *, legacy_table: str | 
                 if current < len(migrations):
                     migrations[current](db)
                     if not db.in_transaction:
-                        raise RuntimeError(f"migration {current + 1} of {path} committed on its own "
-                                           "(executescript?): it must run inside the runner's transaction")
+                        raise RuntimeError(
+                            f"migration {current + 1} of {path} committed on its own "
+                            "(executescript?): it must run inside the runner's transaction"
+                        )
                     db.execute(f"PRAGMA user_version = {current + 1}")
                 db.execute("COMMIT")
             except BaseException:
@@ -130,5 +132,8 @@ def _adopt(db: sqlite3.Connection, path: Path, migrations: Sequence[Migration], 
 
 
 def _too_new(path: Path, what: str, known: int) -> SchemaTooNewError:
-    return SchemaTooNewError(f"{path} has {what}, but this llmworks knows only up to schema version {known}.",
-                             "Upgrade llmworks or point LLMWORKS_HOME elsewhere.", path=path)
+    return SchemaTooNewError(
+        f"{path} has {what}, but this llmworks knows only up to schema version {known}.",
+        "Upgrade llmworks or point LLMWORKS_HOME elsewhere.",
+        path=path,
+    )

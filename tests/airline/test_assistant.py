@@ -25,10 +25,12 @@ def bot(model, db, **kw) -> Assistant:
 
 
 def test_two_tool_calls_in_one_turn(db):
-    model = ScriptedModel([
-        [call("get_ticket_price", destination_city="Paris"), call("get_ticket_price", destination_city="tokyo")],
-        "Paris is $899 and Tokyo is $1420.",
-    ])
+    model = ScriptedModel(
+        [
+            [call("get_ticket_price", destination_city="Paris"), call("get_ticket_price", destination_city="tokyo")],
+            "Paris is $899 and Tokyo is $1420.",
+        ]
+    )
     turn = bot(model, db).turn("What do Paris and Tokyo cost?")
     assert [(s.name, s.ok) for s in turn.steps] == [("get_ticket_price", True), ("get_ticket_price", True)]
     assert turn.steps[1].result == "A return ticket to Tokyo costs $1420."
@@ -37,15 +39,20 @@ def test_two_tool_calls_in_one_turn(db):
     assert first.messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert {t.name for t in first.tools} == {"get_ticket_price", "book_flight", "cancel_booking", "list_bookings"}
     tool_msgs = [m for m in model.requests[1].messages if m["role"] == "tool"]
-    assert [m["content"] for m in tool_msgs] == ["A return ticket to Paris costs $899.",
-                                                  "A return ticket to Tokyo costs $1420."]
+    assert [m["content"] for m in tool_msgs] == [
+        "A return ticket to Paris costs $899.",
+        "A return ticket to Tokyo costs $1420.",
+    ]
     assert turn.destination.city == "Paris"
 
 
 def test_a_tool_error_reaches_the_model_and_the_user_and_nothing_is_written(db):
-    model = ScriptedModel([call("book_flight", destination_city="Tokyo", passenger_name="Ada Lovelace",
-                                date="2025-01-01"),
-                           "Your flight is booked!"])
+    model = ScriptedModel(
+        [
+            call("book_flight", destination_city="Tokyo", passenger_name="Ada Lovelace", date="2025-01-01"),
+            "Your flight is booked!",
+        ]
+    )
     turn = bot(model, db).turn("Book Tokyo for Ada Lovelace on 2025-01-01")
     [step] = turn.steps
     assert not step.ok and "in the past" in step.error
@@ -59,8 +66,14 @@ def test_a_tool_error_reaches_the_model_and_the_user_and_nothing_is_written(db):
 def test_the_loop_guard_stops_a_repeated_call_and_books_once(db):
     args = dict(destination_city="Tokyo", passenger_name="Ada Lovelace", date="2027-03-14")
     respelled = dict(destination_city="tokyo", passenger_name="ada  lovelace", date="2027-03-14")
-    model = ScriptedModel([call("book_flight", **args), call("book_flight", **respelled), call("book_flight", **args),
-                           "Done, you are booked."])
+    model = ScriptedModel(
+        [
+            call("book_flight", **args),
+            call("book_flight", **respelled),
+            call("book_flight", **args),
+            "Done, you are booked.",
+        ]
+    )
     turn = bot(model, db).turn("Book a flight to Tokyo for Ada Lovelace on 2027-03-14")
     assert turn.stopped_by == "repeat"  # the loop never runs a verbatim repeat...
     assert [s.ok for s in turn.steps] == [True, True]  # ...and the toolbox books a respelled repeat only once
@@ -72,18 +85,27 @@ def test_the_loop_guard_stops_a_repeated_call_and_books_once(db):
 
 def test_max_steps_ends_a_wandering_model(db):
     cities = iter(["Paris", "London", "Tokyo", "Berlin", "Rome"])
-    model = FunctionModel(lambda r: call("get_ticket_price", destination_city=next(cities))
-                          if r.tool_choice != "none" else "Those are the prices.")
+    model = FunctionModel(
+        lambda r: (
+            call("get_ticket_price", destination_city=next(cities))
+            if r.tool_choice != "none"
+            else "Those are the prices."
+        )
+    )
     turn = bot(model, db, max_steps=3).turn("Prices for Paris, London, Tokyo, Berlin and Rome?")
     assert len(turn.steps) == 3 and turn.stopped_by == "max_steps"
     assert "$899" in turn.reply and "$799" in turn.reply  # facts the model's text lacked come from the tools
 
 
 def test_history_is_kept_between_turns(db):
-    model = ScriptedModel([call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899.",
-                           call("book_flight", destination_city="Paris", passenger_name="Ada Lovelace",
-                                date="2027-03-14"),
-                           "Booked."])
+    model = ScriptedModel(
+        [
+            call("get_ticket_price", destination_city="Paris"),
+            "A ticket to Paris is $899.",
+            call("book_flight", destination_city="Paris", passenger_name="Ada Lovelace", date="2027-03-14"),
+            "Booked.",
+        ]
+    )
     b = bot(model, db)
     b.turn("How much is Paris?")
     turn = b.turn("Book it for Ada Lovelace on 2027-03-14")  # the city comes from the earlier turn
@@ -121,8 +143,9 @@ def test_embedded_models_route_first_then_call_the_chosen_tool(db):
 
 
 def test_embedded_answer_directly_calls_no_tool(db):
-    model = FunctionModel(lambda r: {"action": "answer_directly"} if r.schema else "Hello! How can I help?",
-                          name="local/smollm2")
+    model = FunctionModel(
+        lambda r: {"action": "answer_directly"} if r.schema else "Hello! How can I help?", name="local/smollm2"
+    )
     turn = bot(model, db).turn("Hello there")
     assert turn.steps == [] and turn.reply == "Hello! How can I help?"
     assert model.requests[1].tool_choice == "none"
@@ -132,7 +155,7 @@ def test_unusable_model_output_fails_the_turn_not_the_chat(db):
     from llmworks.llm import ModelOutputError
 
     def brain(request):
-        raise ModelOutputError("local/fake returned an unfinished tool choice: '{\"tool\": \"cancel_booking\", ...'")
+        raise ModelOutputError('local/fake returned an unfinished tool choice: \'{"tool": "cancel_booking", ...\'')
 
     b = bot(FunctionModel(brain, name="test/broken"), db)
     turn = b.turn("Cancel K7XQ9P")
@@ -155,8 +178,10 @@ def test_a_turn_is_events_tool_steps_as_they_happen_then_the_checked_reply_then_
 
     def brain(request):
         if len([m for m in request.messages if m["role"] == "tool"]) == 0:
-            return [call("get_ticket_price", destination_city="Paris"),
-                    call("get_ticket_price", destination_city="Atlantis")]
+            return [
+                call("get_ticket_price", destination_city="Paris"),
+                call("get_ticket_price", destination_city="Atlantis"),
+            ]
         answer_waited.append(step_shown.wait(timeout=5))  # the answer waits until the caller has the steps
         return "Paris is $899."
 
@@ -167,8 +192,9 @@ def test_a_turn_is_events_tool_steps_as_they_happen_then_the_checked_reply_then_
             step_shown.set()
     assert answer_waited == [True]  # the steps reached the caller while the loop was still running
     assert [type(e).__name__ for e in events] == ["ToolStep", "ToolStep", "Delta", "Done"]
-    assert events[0] == ToolStep("get_ticket_price", {"destination_city": "Paris"},
-                                 "A return ticket to Paris costs $899.")
+    assert events[0] == ToolStep(
+        "get_ticket_price", {"destination_city": "Paris"}, "A return ticket to Paris costs $899."
+    )
     assert events[1].error and "does not fly to Atlantis" in events[1].error
     assert events[2] == Delta("Paris is $899.") and events[3].result.reply == "Paris is $899."
     assert events[3].calls == 2  # the usage of both model calls, made on the tool loop's worker
@@ -204,16 +230,19 @@ def ok(tool, message, *facts):
     return Outcome(tool, {}, message, ok=True, facts=list(facts))
 
 
-@pytest.mark.parametrize("reply, outcomes, kept", [
-    ("Paris costs $899.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], True),
-    ("Paris costs $899.99.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], False),
-    ("Paris is pricey.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], False),
-    ("Your booking is confirmed, code ABC123.", [], False),
-    ("Sure! Booked for you.", [], False),
-    ("", [], False),
-    ("I don't know the weather, sorry.", [], True),
-    ("I can't tell jokes, but I can check flight prices.", [], True),
-])
+@pytest.mark.parametrize(
+    "reply, outcomes, kept",
+    [
+        ("Paris costs $899.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], True),
+        ("Paris costs $899.99.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], False),
+        ("Paris is pricey.", [ok("get_ticket_price", "A return ticket to Paris costs $899.", "899")], False),
+        ("Your booking is confirmed, code ABC123.", [], False),
+        ("Sure! Booked for you.", [], False),
+        ("", [], False),
+        ("I don't know the weather, sorry.", [], True),
+        ("I can't tell jokes, but I can check flight prices.", [], True),
+    ],
+)
 def test_checked_reply(reply, outcomes, kept):
     text, why = checked_reply(reply, outcomes, "a question")
     assert (text == reply) is kept and (why is None) is kept

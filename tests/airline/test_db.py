@@ -35,7 +35,12 @@ def test_fresh_database_is_migrated_and_seeded_with_the_course_prices(tmp_path):
     assert db.version == len(MIGRATIONS) == 2
     prices = {d.city: d.price_usd for d in db.destinations()}
     assert {c: prices[c] for c in ["London", "Paris", "Tokyo", "Sydney", "Berlin"]} == {
-        "London": 799, "Paris": 899, "Tokyo": 1420, "Sydney": 2999, "Berlin": 499}
+        "London": 799,
+        "Paris": 899,
+        "Tokyo": 1420,
+        "Sydney": 2999,
+        "Berlin": 499,
+    }
     indexes = {r[0] for r in rows(db.path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"bookings_by_flight_day", "bookings_by_customer"} <= indexes
     assert rows(db.path, "PRAGMA journal_mode")[0][0] == "wal"
@@ -104,8 +109,13 @@ def test_unknown_city_is_none(tmp_path):
 def test_book_list_cancel(tmp_path):
     db = AirlineDB(tmp_path / "a.db")
     b = db.book("tokyo", "Ada  Lovelace", DAY)
-    assert (b.city, b.passenger, b.travel_date, b.price_usd, b.status) == ("Tokyo", "Ada Lovelace", "2027-03-14",
-                                                                          1420, "confirmed")
+    assert (b.city, b.passenger, b.travel_date, b.price_usd, b.status) == (
+        "Tokyo",
+        "Ada Lovelace",
+        "2027-03-14",
+        1420,
+        "confirmed",
+    )
     assert len(b.code) == 6 and set(b.code) <= set(dbmod.CODE_ALPHABET)
     assert [x.code for x in db.bookings("ada lovelace")] == [b.code]
     assert db.cancel(b.code.lower()).status == "cancelled"
@@ -161,8 +171,13 @@ def test_an_error_mid_booking_rolls_back_the_customer_too(tmp_path, monkeypatch)
 
 def _child(script: str, *args: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=SRC)
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(script), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 BOOKER = """

@@ -54,8 +54,7 @@ def test_the_tool_schema_and_the_direct_call_share_one_limit(box):
 
 def test_a_model_sending_a_long_name_is_refused_by_the_schema(box):
     long_name = "Ada " + "L" * 100
-    model = ScriptedModel([call("book_flight", destination_city="Paris", passenger_name=long_name, date=DAY),
-                           "Sorry."])
+    model = ScriptedModel([call("book_flight", destination_city="Paris", passenger_name=long_name, date=DAY), "Sorry."])
     box.begin_turn(f"Book Paris for {long_name} on {DAY}")
     run = llm.run_tools(f"Book Paris for {long_name} on {DAY}", tools=box.tools(), model=model)
     assert run.steps[0].error and "60" in run.steps[0].error

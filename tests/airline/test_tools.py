@@ -59,8 +59,9 @@ def test_booking_happy_path_then_listed(box):
     box.begin_turn("Book a flight to Tokyo for Ada Lovelace on 2027-03-14")
     result = box.book_flight("tokyo", "Ada Lovelace", "2027-03-14")
     [booking] = box.db.bookings("Ada Lovelace")
-    assert result == (f"Booked Ada Lovelace on the flight to Tokyo on 2027-03-14 for $1420. "
-                      f"Confirmation code: {booking.code}.")
+    assert result == (
+        f"Booked Ada Lovelace on the flight to Tokyo on 2027-03-14 for $1420. Confirmation code: {booking.code}."
+    )
     box.begin_turn("Which bookings does ada lovelace have?")
     assert booking.code in box.list_bookings("Ada Lovelace")
 
@@ -75,19 +76,36 @@ def test_the_same_booking_twice_in_one_turn_books_once(box):
     assert len(box.db.bookings()) == 2
 
 
-@pytest.mark.parametrize("message, args, expect, grounding", [
-    ("Book Tokyo for Ada Lovelace on 2025-01-01", ("Tokyo", "Ada Lovelace", "2025-01-01"), "in the past", False),
-    ("Book Tokyo for Ada Lovelace on 2029-01-01", ("Tokyo", "Ada Lovelace", "2029-01-01"), "not open yet", False),
-    ("Book Tokyo for Ada Lovelace on someday", ("Tokyo", "Ada Lovelace", "someday"), "which date", False),
-    ("Book Tokyo for Ada Lovelace", ("Tokyo", "Ada Lovelace", "2027-03-14"), "which date", True),
-    ("Book Tokyo for Ada Lovelace on 2027-03-15", ("Tokyo", "Ada Lovelace", "2027-03-14"), "did you mean 2027-03-15",
-     True),
-    ("Book Tokyo on 2027-03-14", ("Tokyo", "John Doe", "2027-03-14"), "passenger's full name", True),
-    ("Book Tokyo for Ada Lovelace on 2027-03-14", ("Tokyo", "  ", "2027-03-14"), "passenger's full name", True),
-    ("Book Sydney for Linus Pauling on 2027-06-30", ("Sydney", "Sydney", "2027-06-30"), "passenger's full name", True),
-    ("Book Atlantis for Ada Lovelace on 2027-03-14", ("Atlantis", "Ada Lovelace", "2027-03-14"), "does not fly", False),
-    ("Book a flight for Ada Lovelace on 2027-03-14", ("Paris", "Ada Lovelace", "2027-03-14"), "which city", True),
-])
+@pytest.mark.parametrize(
+    "message, args, expect, grounding",
+    [
+        ("Book Tokyo for Ada Lovelace on 2025-01-01", ("Tokyo", "Ada Lovelace", "2025-01-01"), "in the past", False),
+        ("Book Tokyo for Ada Lovelace on 2029-01-01", ("Tokyo", "Ada Lovelace", "2029-01-01"), "not open yet", False),
+        ("Book Tokyo for Ada Lovelace on someday", ("Tokyo", "Ada Lovelace", "someday"), "which date", False),
+        ("Book Tokyo for Ada Lovelace", ("Tokyo", "Ada Lovelace", "2027-03-14"), "which date", True),
+        (
+            "Book Tokyo for Ada Lovelace on 2027-03-15",
+            ("Tokyo", "Ada Lovelace", "2027-03-14"),
+            "did you mean 2027-03-15",
+            True,
+        ),
+        ("Book Tokyo on 2027-03-14", ("Tokyo", "John Doe", "2027-03-14"), "passenger's full name", True),
+        ("Book Tokyo for Ada Lovelace on 2027-03-14", ("Tokyo", "  ", "2027-03-14"), "passenger's full name", True),
+        (
+            "Book Sydney for Linus Pauling on 2027-06-30",
+            ("Sydney", "Sydney", "2027-06-30"),
+            "passenger's full name",
+            True,
+        ),
+        (
+            "Book Atlantis for Ada Lovelace on 2027-03-14",
+            ("Atlantis", "Ada Lovelace", "2027-03-14"),
+            "does not fly",
+            False,
+        ),
+        ("Book a flight for Ada Lovelace on 2027-03-14", ("Paris", "Ada Lovelace", "2027-03-14"), "which city", True),
+    ],
+)
 def test_bad_bookings_are_refused_and_write_nothing(box, message, args, expect, grounding):
     box.begin_turn(message)
     e = refused(box.book_flight, *args)
@@ -146,20 +164,23 @@ def test_a_bad_argument_type_becomes_a_tool_error(box):
         tools["get_ticket_price"]({"destination_city": ["Paris"]})
 
 
-@pytest.mark.parametrize("text, want", [
-    ("2027-03-14", [date(2027, 3, 14)]),
-    ("on 14 March 2027", [date(2027, 3, 14)]),
-    ("March 14th, 2027", [date(2027, 3, 14)]),
-    ("14.03.2027", [date(2027, 3, 14)]),
-    ("march 3", [date(2027, 3, 3)]),  # no year: the next one
-    ("tomorrow", [date(2026, 11, 24)]),
-    ("next friday", [date(2026, 11, 27)]),  # TODAY is a Monday
-    ("on monday", [date(2026, 11, 30)]),
-    ("in 10 days", [date(2026, 12, 3)]),
-    ("31 February 2027", []),
-    ("may 5 or jun 7", [date(2027, 5, 5), date(2027, 6, 7)]),
-    ("no date here, 2 people", []),
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("2027-03-14", [date(2027, 3, 14)]),
+        ("on 14 March 2027", [date(2027, 3, 14)]),
+        ("March 14th, 2027", [date(2027, 3, 14)]),
+        ("14.03.2027", [date(2027, 3, 14)]),
+        ("march 3", [date(2027, 3, 3)]),  # no year: the next one
+        ("tomorrow", [date(2026, 11, 24)]),
+        ("next friday", [date(2026, 11, 27)]),  # TODAY is a Monday
+        ("on monday", [date(2026, 11, 30)]),
+        ("in 10 days", [date(2026, 12, 3)]),
+        ("31 February 2027", []),
+        ("may 5 or jun 7", [date(2027, 5, 5), date(2027, 6, 7)]),
+        ("no date here, 2 people", []),
+    ],
+)
 def test_dates_in(text, want):
     assert dates_in(text, TODAY) == want
 
@@ -173,8 +194,10 @@ def test_parse_date_needs_exactly_one():
 def test_replies_are_made_speakable():
     from llmworks.apps.airline.voice import speakable
 
-    assert speakable("Booked. Confirmation code: K7XQ9P. It costs $1,420.") == \
-        "Booked. Confirmation code: K, 7, X, Q, 9, P. It costs 1,420 dollars."
+    assert (
+        speakable("Booked. Confirmation code: K7XQ9P. It costs $1,420.")
+        == "Booked. Confirmation code: K, 7, X, Q, 9, P. It costs 1,420 dollars."
+    )
     assert speakable("**Paris** is `nice`") == "Paris is nice"
 
 
@@ -187,8 +210,9 @@ def test_arguments_are_narrowed_for_constrained_decoding(box):
     tools = {t.name: t for t in box.tools()}
     box.begin_turn("Book Paris for Ada Lovelace on 10 September 2027")
     with pytest.raises(llm.ToolError, match="invalid arguments.*date"):
-        tools["book_flight"]({"destination_city": "Paris", "passenger_name": "Ada Lovelace",
-                              "date": "10 September 2027"})
+        tools["book_flight"](
+            {"destination_city": "Paris", "passenger_name": "Ada Lovelace", "date": "10 September 2027"}
+        )
     assert box.outcomes == [] and box.db.bookings() == []  # refused before the tool ran
     result = tools["book_flight"]({"destination_city": "Paris", "passenger_name": "Ada Lovelace", "date": "2027-09-10"})
     code = box.db.bookings()[0].code
@@ -206,9 +230,11 @@ def test_direct_booking_keeps_every_check_but_needs_no_conversation(tmp_path):
     db = AirlineDB(tmp_path / "direct.db")
     booking = book("zurich", "Grace Hopper", "2027-01-05", db=db, today=lambda: TODAY)  # no turn was begun
     assert (booking.city, booking.passenger, booking.travel_date) == ("Zürich", "Grace Hopper", "2027-01-05")
-    for args, why in [(("Atlantis", "Grace Hopper", "2027-01-05"), "does not fly to"),
-                      (("Paris", "Grace Hopper", "2020-01-05"), "in the past"),
-                      (("Paris", "Sydney", "2027-01-05"), "passenger's full name")]:
+    for args, why in [
+        (("Atlantis", "Grace Hopper", "2027-01-05"), "does not fly to"),
+        (("Paris", "Grace Hopper", "2020-01-05"), "in the past"),
+        (("Paris", "Sydney", "2027-01-05"), "passenger's full name"),
+    ]:
         with pytest.raises(BookingRefused, match=why) as info:
             book(*args, db=db, today=lambda: TODAY)
         assert isinstance(info.value, LlmworksError)

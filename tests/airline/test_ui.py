@@ -31,11 +31,18 @@ def last(updates):
 
 def test_a_turn_shows_tool_steps_translation_and_the_honest_image_note(no_network, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env key: offline
-    model = ScriptedModel([call("get_ticket_price", destination_city="Paris"), "A ticket to Paris is $899.",
-                           call("get_ticket_price", destination_city="Tokyo"), "Tokyo is $1420."])
+    model = ScriptedModel(
+        [
+            call("get_ticket_price", destination_city="Paris"),
+            "A ticket to Paris is $899.",
+            call("get_ticket_price", destination_city="Tokyo"),
+            "Tokyo is $1420.",
+        ]
+    )
     translator = ScriptedModel(["Un billet pour Paris coûte 899 $."])
-    updates = list(tab_module.respond("How much is a flight to Paris?", None, [], None, model, False, "French",
-                                      translator))
+    updates = list(
+        tab_module.respond("How much is a flight to Paris?", None, [], None, model, False, "French", translator)
+    )
     assert updates[0][0][-1]["metadata"]["title"] == "🛠️ Used tool get_ticket_price"  # the step before the reply
     chat, box, mic, voice, picture, note, translation, status, bot = updates[-1]
     assert chat[0] == {"role": "user", "content": "How much is a flight to Paris?"}
@@ -50,8 +57,10 @@ def test_a_turn_shows_tool_steps_translation_and_the_honest_image_note(no_networ
     chat, *_, bot2 = last(tab_module.respond("And Tokyo?", None, chat, bot, model, False, "No translation", None))
     assert bot2 is bot and chat[-1] == {"role": "assistant", "content": "Tokyo is $1420."}
     assert [(m["role"], m["content"]) for m in model.requests[2].messages[1:]] == [
-        ("user", "How much is a flight to Paris?"), ("assistant", "A ticket to Paris is $899."),
-        ("user", "And Tokyo?")]
+        ("user", "How much is a flight to Paris?"),
+        ("assistant", "A ticket to Paris is $899."),
+        ("user", "And Tokyo?"),
+    ]
 
 
 def test_a_session_without_an_assistant_starts_a_fresh_conversation(monkeypatch):
@@ -65,16 +74,18 @@ def test_a_session_without_an_assistant_starts_a_fresh_conversation(monkeypatch)
 
 def test_spoken_reply_is_a_wav_file(monkeypatch):
     model = ScriptedModel([call("get_ticket_price", destination_city="Tokyo"), "Tokyo is $1420."])
-    *_, voice_path, _, _, _, _, _ = last(tab_module.respond("Price to Tokyo?", None, [], None, model, True,
-                                                            "No translation", None))
+    *_, voice_path, _, _, _, _, _ = last(
+        tab_module.respond("Price to Tokyo?", None, [], None, model, True, "No translation", None)
+    )
     with wave.open(str(voice_path)) as w:
         assert w.getnframes() / w.getframerate() > 0.5
     assert Path(voice_path).parent.name == "voice"
 
 
 def test_errors_become_a_message_not_a_traceback():
-    chat, box, *_, status, bot = last(tab_module.respond("Hi", None, [], None, "nonsense/model", False,
-                                                         "No translation", None))
+    chat, box, *_, status, bot = last(
+        tab_module.respond("Hi", None, [], None, "nonsense/model", False, "No translation", None)
+    )
     assert chat == [] and box == "Hi" and status.startswith("**Error:**") and "Unknown model" in status
     assert bot is None
     *_, status, _ = last(tab_module.respond("   ", None, [], None, ScriptedModel([]), False, "No translation", None))

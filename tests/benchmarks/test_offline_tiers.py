@@ -91,8 +91,11 @@ def test_debate_runner_scores_each_persona(tmp_path):
     from tiers_apps import Context, debate
 
     def speaker(request):  # Alex keeps the argumentative persona, Blake ignores the polite one
-        return "That is nonsense, you are wrong." if "You are Alex" in request.messages[0]["content"] \
+        return (
+            "That is nonsense, you are wrong."
+            if "You are Alex" in request.messages[0]["content"]
             else "Oh please, that's ridiculous."
+        )
 
     cell = debate(FunctionModel(speaker), 4, Context(insurellm=tmp_path, pricer_items=tmp_path), lambda: None)
     assert cell.figure == 0.5
@@ -106,8 +109,9 @@ def test_speed_probe_prompts_are_calibrated_and_distinct(data):
 
     def model(request):  # a tokenizer of 3 characters a token, plus 5 tokens of chat template
         seen.append(last_user(request))
-        return Completion(text="ok", input_tokens=len(last_user(request)) // 3 + 5, output_tokens=1,
-                          finish_reason="stop")
+        return Completion(
+            text="ok", input_tokens=len(last_user(request)) // 3 + 5, output_tokens=1, finish_reason="stop"
+        )
 
     ctx = Context(insurellm=data / "insurellm", pricer_items=data)
     result = speed(FunctionModel(model), 3, ctx, lambda: None)
@@ -127,8 +131,7 @@ def test_a_failing_app_leaves_an_error_cell_and_the_next_app_runs(data, monkeypa
     monkeypatch.setitem(tiers_apps.APPS, "brochure", broken)
     monkeypatch.setitem(offline_tiers.APPS, "brochure", broken)
     ctx = tiers_apps.Context(insurellm=data / "insurellm", pricer_items=data)
-    result = offline_tiers.run_model(FunctionModel(lambda r: "Bonjour le monde"), ["brochure", "translation"], 3,
-                                     ctx)
+    result = offline_tiers.run_model(FunctionModel(lambda r: "Bonjour le monde"), ["brochure", "translation"], 3, ctx)
     assert result["cells"]["brochure"]["text"] == "error: the site is down second line"
     assert result["cells"]["translation"]["n"] == "3 sentences"
     assert result["speed"]["n"] == 3 and result["peak_rss_mb"] > 0
@@ -140,9 +143,24 @@ def test_a_model_that_cannot_load_fills_its_row_with_errors(data, tmp_path):
     """End to end through the CLI: the per-model subprocess fails on every app, the table still prints."""
     out = tmp_path / "out.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "offline_tiers.py"), "--models", "local/no-such-model", "--apps",
-         "translation", "--limit", "1", "--data", str(data), "--json", str(out)],
-        capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            str(BENCHMARKS / "offline_tiers.py"),
+            "--models",
+            "local/no-such-model",
+            "--apps",
+            "translation",
+            "--limit",
+            "1",
+            "--data",
+            str(data),
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     row = [line for line in proc.stdout.splitlines() if line.startswith("| local/no-such-model")][0]
     assert row.count("error: Unknown model 'local/no-such-model'") == 2  # the speed probe and the app
@@ -158,8 +176,23 @@ def test_a_model_process_that_dies_keeps_what_it_saved(data, monkeypatch):
 
     def dies_after_translation(cmd, **kwargs):
         out = Path(cmd[cmd.index("--out") + 1])
-        out.write_text(json.dumps({"model": "m", "speed": {"n": 3, "input_tokens": 500}, "cells": {
-            "translation": {"figure": 1.0, "text": "1.00 (2/2)", "n": "2 sentences", "extra": {}, "seconds": 1}}}))
+        out.write_text(
+            json.dumps(
+                {
+                    "model": "m",
+                    "speed": {"n": 3, "input_tokens": 500},
+                    "cells": {
+                        "translation": {
+                            "figure": 1.0,
+                            "text": "1.00 (2/2)",
+                            "n": "2 sentences",
+                            "extra": {},
+                            "seconds": 1,
+                        }
+                    },
+                }
+            )
+        )
         return subprocess.CompletedProcess(cmd, -9)
 
     monkeypatch.setattr(offline_tiers.subprocess, "run", dies_after_translation)
@@ -170,11 +203,14 @@ def test_a_model_process_that_dies_keeps_what_it_saved(data, monkeypatch):
     assert "debate: n/a" in offline_tiers.rests_on([result], ["translation", "debate"])
 
 
-
 def test_peak_memory_is_the_model_process_own_not_its_parents():
     """A parent holding 400 MB (as after the RAG ingest) must not raise what its child reports."""
-    child = f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); import offline_tiers; print(offline_tiers.peak_rss_mb())"
-    parent = (f"import subprocess, sys; held = b'x' * (400 << 20); "
-              f"print(subprocess.run([sys.executable, '-c', {child!r}], capture_output=True, text=True).stdout)")
+    child = (
+        f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); import offline_tiers; print(offline_tiers.peak_rss_mb())"
+    )
+    parent = (
+        f"import subprocess, sys; held = b'x' * (400 << 20); "
+        f"print(subprocess.run([sys.executable, '-c', {child!r}], capture_output=True, text=True).stdout)"
+    )
     out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=60)
     assert 5 < float(out.stdout) < 200, out.stderr

@@ -19,8 +19,9 @@ def test_done_carries_the_usage_of_every_model_call_the_app_made():
     done = events.final(two_calls())
     assert done.result == "one two three four five"
     assert done.calls == 2
-    first, second = (llm.chat(p, model=ScriptedModel([t])).usage for p, t in
-                     [("hi", "one two three"), ("again", "four five")])
+    first, second = (
+        llm.chat(p, model=ScriptedModel([t])).usage for p, t in [("hi", "one two three"), ("again", "four five")]
+    )
     assert done.usage.output_tokens == first.output_tokens + second.output_tokens > 0
     assert done.usage.input_tokens == first.input_tokens + second.input_tokens > 0
 

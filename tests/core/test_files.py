@@ -49,10 +49,9 @@ def test_a_failure_midway_keeps_the_old_content_and_no_temp_file(tmp_path, monke
 def test_a_library_failing_inside_atomic_path_leaves_the_target_alone(tmp_path):
     target = tmp_path / "plot.html"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with files.atomic_path(target) as tmp:
-            tmp.write_text("<html>half")
-            raise RuntimeError("renderer crashed")
+    with pytest.raises(RuntimeError), files.atomic_path(target) as tmp:
+        tmp.write_text("<html>half")
+        raise RuntimeError("renderer crashed")
     assert target.read_text() == "old" and leftovers(tmp_path) == []
     with files.atomic_path(target) as tmp:
         assert tmp.parent == target.parent and not tmp.exists()

@@ -52,8 +52,9 @@ def old_call_log(path: Path, applied: int) -> None:
             step(db)
             db.execute("insert into _migrations values (?, ?)", (step.__name__, time.time()))
     with db:
-        db.execute("insert into calls (ts, model, kind, messages, response) "
-                   "values (1, 'old/model', 'chat', '[]', 'hi')")
+        db.execute(
+            "insert into calls (ts, model, kind, messages, response) values (1, 'old/model', 'chat', '[]', 'hi')"
+        )
     db.close()
 
 
@@ -130,8 +131,20 @@ def test_old_call_logs_are_adopted_without_rerunning_their_steps(tmp_path, appli
     assert query(path, "pragma user_version") == [(2,)]
     assert query(path, "select model, response from calls") == [("old/model", "hi")]  # m001 did not run again
     assert "finish_reason" in [r[1] for r in query(path, "pragma table_info(calls)")]
-    log.record(path, model="new/model", kind="chat", messages=[], response="ok", input_tokens=1,
-               output_tokens=1, cost_usd=None, duration_s=0.1, ttft_s=None, error=None, finish_reason="stop")
+    log.record(
+        path,
+        model="new/model",
+        kind="chat",
+        messages=[],
+        response="ok",
+        input_tokens=1,
+        output_tokens=1,
+        cost_usd=None,
+        duration_s=0.1,
+        ttft_s=None,
+        error=None,
+        finish_reason="stop",
+    )
     assert [r["finish_reason"] for r in log.recent(path)] == ["stop", None]
 
 
@@ -158,8 +171,11 @@ def test_up_to_date_reads_without_writing(tmp_path):
 def test_a_damaged_file_is_a_store_error_naming_it(tmp_path):
     path = tmp_path / "s.db"
     path.write_bytes(b"not a database\n" * 300)
-    for attempt in (lambda: migrate.up_to_date(path, STEPS), lambda: migrate.migrate(path, STEPS),
-                    lambda: log.recent(path)):
+    for attempt in (
+        lambda: migrate.up_to_date(path, STEPS),
+        lambda: migrate.migrate(path, STEPS),
+        lambda: log.recent(path),
+    ):
         with pytest.raises(StoreError, match="backup") as info:
             attempt()
         assert str(path) in str(info.value)
@@ -170,12 +186,11 @@ def test_a_call_log_damaged_past_its_header_is_a_store_error_naming_it(tmp_path)
     path = tmp_path / "logs.db"
     old_call_log(path, 2)
     with sqlite3.connect(path) as db:
-        db.executemany("insert into calls (ts, model, kind, messages) values (1, 'm', 'chat', ?)",
-                       [("y" * 500,)] * 50)
+        db.executemany("insert into calls (ts, model, kind, messages) values (1, 'm', 'chat', ?)", [("y" * 500,)] * 50)
     db.close()
     data = bytearray(path.read_bytes())
     root = query(path, "select rootpage from sqlite_master where name = 'calls'")[0][0]
-    data[4096 * (root - 1):4096 * root] = b"\xff" * 4096  # its root page: opening works, reading fails
+    data[4096 * (root - 1) : 4096 * root] = b"\xff" * 4096  # its root page: opening works, reading fails
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError, match="damaged") as info:
         log.recent(path)
@@ -231,8 +246,7 @@ def test_a_wal_file_in_a_read_only_folder_is_readable(tmp_path):
     folder.chmod(0o555)
     path.chmod(0o444)
     try:
-        proc = subprocess.run([*prefix, sys.executable, "-c", child], capture_output=True, text=True,
-                              timeout=60)
+        proc = subprocess.run([*prefix, sys.executable, "-c", child], capture_output=True, text=True, timeout=60)
     finally:
         folder.chmod(0o755)
         path.chmod(0o644)

@@ -51,28 +51,43 @@ def test_terminal_progress_and_tools_on_stderr_reply_on_stdout_usage_summed():
     [line] = lines[3:]
     usage = done.usage
     assert usage.input_tokens > done.result.response.usage.input_tokens  # both calls, not only the reply
-    assert line.startswith(f"[test/scripted: {usage.input_tokens:,} in / {usage.output_tokens:,} out tokens "
-                           "over 2 calls, cost unknown, ") and "tok/s" in line
+    assert (
+        line.startswith(
+            f"[test/scripted: {usage.input_tokens:,} in / {usage.output_tokens:,} out tokens "
+            "over 2 calls, cost unknown, "
+        )
+        and "tok/s" in line
+    )
 
 
 def test_usage_line_is_the_chat_line_and_names_a_reply_cut_by_the_cap():
     usage = llm.Usage(1200, 5, 0.0012)
-    response = llm.Response("Five words and then cut", "openai/gpt-4.1-mini", usage, 0.5, ttft_s=0.1,
-                            finish_reason="length")
+    response = llm.Response(
+        "Five words and then cut", "openai/gpt-4.1-mini", usage, 0.5, ttft_s=0.1, finish_reason="length"
+    )
     assert usage_line(Done(Reply(response.text, response), usage, calls=1)) == (
         "[openai/gpt-4.1-mini: 1,200 in / 5 out tokens, $0.001200, 0.50 s, first token 0.10 s, 10.0 tok/s, "
-        "ended by length]")
+        "ended by length]"
+    )
     assert usage_line(Done(None, usage, calls=3)) == "[3 model calls: 1,200 in / 5 out tokens, $0.001200]"
 
 
 def test_json_output_is_only_the_result_and_never_nan():
     out, err, out_console, err_console = consoles()
-    render(two_calls(ScriptedModel(["a", "streamed text"])), as_json=lambda r: {"text": r.text},
-           console=out_console, err_console=err_console)
+    render(
+        two_calls(ScriptedModel(["a", "streamed text"])),
+        as_json=lambda r: {"text": r.text},
+        console=out_console,
+        err_console=err_console,
+    )
     assert json.loads(out.getvalue()) == {"text": "streamed text"}
     with pytest.raises(ValueError):
-        render(two_calls(ScriptedModel(["a", "b"])), as_json=lambda r: {"price": float("nan")},
-               console=out_console, err_console=err_console)
+        render(
+            two_calls(ScriptedModel(["a", "b"])),
+            as_json=lambda r: {"price": float("nan")},
+            console=out_console,
+            err_console=err_console,
+        )
 
 
 def test_control_characters_never_reach_the_terminal():
@@ -93,8 +108,13 @@ def test_on_a_terminal_the_reply_is_markdown_written_block_by_block():
 
     @app
     def md():
-        for piece in ["# Ti", "tle\n\nSome **bold", "** text.\n\n```py\nx = 1\n\n", "y = 2\n```\n\n",
-                      "A long paragraph " * 10 + "\n\nend"]:
+        for piece in [
+            "# Ti",
+            "tle\n\nSome **bold",
+            "** text.\n\n```py\nx = 1\n\n",
+            "y = 2\n```\n\n",
+            "A long paragraph " * 10 + "\n\nend",
+        ]:
             yield Delta(piece)
         yield Done(None)
 

@@ -24,17 +24,23 @@ DIMS = 1536
 def _calls():
     llm.client.flush_logs()  # embeddings are logged on a writer thread
     db = sqlite3.connect(get_settings().logs_db)
-    return db.execute("select model, kind, messages, response, input_tokens, output_tokens, cost_usd, error "
-                      "from calls order by id").fetchall()
+    return db.execute(
+        "select model, kind, messages, response, input_tokens, output_tokens, cost_usd, error from calls order by id"
+    ).fetchall()
 
 
 def _reply(vectors: list[list[float]], tokens: int, order: list[int] | None = None) -> httpx.Response:
     """An OpenAI /embeddings response in its wire format; `order` shuffles the items (the API may)."""
     order = order or list(range(len(vectors)))
-    return httpx.Response(200, json={
-        "object": "list", "model": "text-embedding-3-small",
-        "data": [{"object": "embedding", "index": i, "embedding": vectors[i]} for i in order],
-        "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+    return httpx.Response(
+        200,
+        json={
+            "object": "list",
+            "model": "text-embedding-3-small",
+            "data": [{"object": "embedding", "index": i, "embedding": vectors[i]} for i in order],
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        },
+    )
 
 
 def _vector(*head: float) -> list[float]:
@@ -71,8 +77,9 @@ def test_large_inputs_go_in_batches_and_usage_adds_up(key, monkeypatch):
     from llmworks.llm.providers.openai_compat import OpenAICompatEmbedder
 
     monkeypatch.setattr(OpenAICompatEmbedder, "BATCH", 2)
-    route = respx.post(URL).mock(side_effect=[_reply([_vector(1.0), _vector(0.0, 1.0)], tokens=4),
-                                              _reply([_vector(0.0, 0.0, 1.0)], tokens=3)])
+    route = respx.post(URL).mock(
+        side_effect=[_reply([_vector(1.0), _vector(0.0, 1.0)], tokens=4), _reply([_vector(0.0, 0.0, 1.0)], tokens=3)]
+    )
     out = llm.embed(["a", "b", "c"], model="openai/text-embedding-3-small")
     assert [json.loads(c.request.content)["input"] for c in route.calls] == [["a", "b"], ["c"]]
     assert np.allclose(out.vectors[:, :3], np.eye(3)) and out.usage.input_tokens == 7

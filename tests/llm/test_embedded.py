@@ -75,8 +75,13 @@ class Quote(BaseModel):
 
 
 def test_structured_output_validates_against_the_schema():
-    quote = llm.structured("A return ticket to Tokyo costs 1420 US dollars. Extract the quote.",
-                           schema=Quote, model=MODEL, max_tokens=80, temperature=0).output
+    quote = llm.structured(
+        "A return ticket to Tokyo costs 1420 US dollars. Extract the quote.",
+        schema=Quote,
+        model=MODEL,
+        max_tokens=80,
+        temperature=0,
+    ).output
     # the schema holds by construction; the copied number is the content check (the 135M model's city varies
     # with llama.cpp's prompt-cache state even at temperature 0)
     assert isinstance(quote, Quote) and quote.price == 1420
@@ -92,8 +97,14 @@ def get_ticket_price(destination_city: str) -> dict:
 
 
 def test_forced_tool_call_has_valid_arguments():
-    run = llm.run_tools("How much is a flight to Paris?", tools=[get_ticket_price], model=MODEL,
-                        tool_choice="get_ticket_price", max_steps=1, max_tokens=40)
+    run = llm.run_tools(
+        "How much is a flight to Paris?",
+        tools=[get_ticket_price],
+        model=MODEL,
+        tool_choice="get_ticket_price",
+        max_steps=1,
+        max_tokens=40,
+    )
     step = run.steps[0]
     assert step.name == "get_ticket_price" and step.ok
     assert step.arguments["destination_city"].lower() == "paris"
@@ -120,24 +131,35 @@ def test_llama_cpp_context_error_becomes_context_window_error(call):
 
 def test_auto_tool_choice_can_answer_directly():
     model = RecordingModel()
-    run = llm.run_tools("Hi there!", tools=[get_ticket_price], model=model, tool_choice="auto", max_steps=1,
-                        max_tokens=30)
+    run = llm.run_tools(
+        "Hi there!", tools=[get_ticket_price], model=model, tool_choice="auto", max_steps=1, max_tokens=30
+    )
     assert run.steps == [] and run.stopped_by == "answer" and run.text.strip()
     pick, answer = model.payloads
-    assert pick["response_format"]["json_schema"]["schema"]["properties"]["action"]["enum"] == \
-        ["get_ticket_price", ANSWER]
+    assert pick["response_format"]["json_schema"]["schema"]["properties"]["action"]["enum"] == [
+        "get_ticket_price",
+        ANSWER,
+    ]
     assert "response_format" not in answer  # the answer is free text, not another constrained step
     assert answer["messages"][-1] == {"role": "user", "content": "Hi there!"}
 
 
 def test_the_tool_result_reaches_the_model():
     model = RecordingModel()
-    run = llm.run_tools("How much is a flight to Paris?", tools=[get_ticket_price], model=model,
-                        tool_choice="get_ticket_price", max_steps=2, max_tokens=40)
-    assert [(s.name, s.result) for s in run.steps] == \
-        [("get_ticket_price", '{"destination_city": "Paris", "price": 899}')]
+    run = llm.run_tools(
+        "How much is a flight to Paris?",
+        tools=[get_ticket_price],
+        model=model,
+        tool_choice="get_ticket_price",
+        max_steps=2,
+        max_tokens=40,
+    )
+    assert [(s.name, s.result) for s in run.steps] == [
+        ("get_ticket_price", '{"destination_city": "Paris", "price": 899}')
+    ]
     # every request after the call showed the model the result, as a fact appended to the user's message
     later = model.payloads[1:]
-    assert later and all('returned: {"destination_city": "Paris", "price": 899}' in p["messages"][0]["content"]
-                         for p in later)
+    assert later and all(
+        'returned: {"destination_city": "Paris", "price": 899}' in p["messages"][0]["content"] for p in later
+    )
     assert "response_format" not in later[-1] and run.text == run.messages[-1]["content"]

@@ -83,23 +83,29 @@ def test_the_usage_line_names_the_repetition(monkeypatch, capsys):
     assert "ended by repetition]" in err and model.closed
 
 
-@pytest.mark.parametrize("text", [
-    "word " * 100,                                        # one word repeated
-    "The sea is blue. " * 30,                             # one sentence
-    "".join(f"Line {i % 7}: the same seven lines, again and again.\n" for i in range(40)),  # a 7-line cycle
-    "!" * 500,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 100,  # one word repeated
+        "The sea is blue. " * 30,  # one sentence
+        "".join(f"Line {i % 7}: the same seven lines, again and again.\n" for i in range(40)),  # a 7-line cycle
+        "!" * 500,
+    ],
+)
 def test_looping_text_is_recognised(text):
     assert client.looping(text)
 
 
-@pytest.mark.parametrize("text", [
-    " ".join(f"Sentence number {i} says something new about item {i * 7}." for i in range(80)),
-    "| name | price |\n|---|---|\n" + "".join(f"| item {i} | ${i * 3}.00 |\n" for i in range(40)),
-    "matrix = [\n" + "    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],\n" * 10 + "]\n",  # legit repetition, below the span
-    "-" * 300 + "\n" + "The sea is blue. " * 4,
-    "chorus: la la la, sing along\nverse one goes here\n" * 2 + "chorus: la la la, sing along\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"Sentence number {i} says something new about item {i * 7}." for i in range(80)),
+        "| name | price |\n|---|---|\n" + "".join(f"| item {i} | ${i * 3}.00 |\n" for i in range(40)),
+        "matrix = [\n" + "    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],\n" * 10 + "]\n",  # legit repetition, below the span
+        "-" * 300 + "\n" + "The sea is blue. " * 4,
+        "chorus: la la la, sing along\nverse one goes here\n" * 2 + "chorus: la la la, sing along\n",
+    ],
+)
 def test_ordinary_text_is_not_taken_for_a_loop(text):
     assert not client.looping(text)
 
@@ -154,6 +160,7 @@ def test_the_embedded_provider_caps_even_without_the_client():
 
 
 # -- the real embedded model -------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_the_embedded_default_cap_really_stops_generation(no_network):

@@ -12,8 +12,10 @@ import pytest
 from llmworks.config import get_settings, reset_settings
 from llmworks.llm.catalog import PROVIDERS
 
-DOTENV = ("OPENAI_API_KEY=sk-from-dotenv-0123456789\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n"
-          "LLMWORKS_MODEL=openai/gpt-4o\nLLMWORKS_TIMEOUT=7\n")
+DOTENV = (
+    "OPENAI_API_KEY=sk-from-dotenv-0123456789\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n"
+    "LLMWORKS_MODEL=openai/gpt-4o\nLLMWORKS_TIMEOUT=7\n"
+)
 
 
 def _write_repo_root_like_dotenv() -> None:
@@ -51,9 +53,11 @@ def test_provider_keys_are_removed_from_the_environment():
 
 
 def test_a_non_loopback_connection_is_refused_and_recorded(loopback_only):
-    for attempt in (lambda: socket.create_connection(("203.0.113.7", 443), timeout=1),
-                    lambda: socket.create_connection(("api.openai.com", 443), timeout=1),
-                    lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM).connect(("192.0.2.1", 80))):
+    for attempt in (
+        lambda: socket.create_connection(("203.0.113.7", 443), timeout=1),
+        lambda: socket.create_connection(("api.openai.com", 443), timeout=1),
+        lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM).connect(("192.0.2.1", 80)),
+    ):
         with pytest.raises(OSError, match="only loopback connections are allowed"):
             attempt()
     # the teardown fails the test on any recorded attempt, even one the code under test swallowed

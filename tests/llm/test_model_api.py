@@ -20,6 +20,7 @@ class City(BaseModel):
 
 # -- llm.override ------------------------------------------------------------------------------------------------
 
+
 def test_override_serves_calls_without_a_model_the_default_name_and_its_own_name():
     from llmworks.config import get_settings
 
@@ -61,6 +62,7 @@ def test_override_leaves_explicit_model_objects_alone():
 
 # -- capabilities ------------------------------------------------------------------------------------------------
 
+
 def test_capabilities_come_from_the_catalog():
     assert llm.capabilities("local/smollm2").embedded and not llm.capabilities("openai/gpt-4.1-mini").embedded
     assert llm.capabilities("openai/gpt-4.1-mini").vision and not llm.capabilities("local/smollm2").vision
@@ -88,8 +90,15 @@ def test_a_model_without_tools_is_refused_before_any_call():
 
 
 def test_a_model_without_vision_is_refused_an_image():
-    picture = [{"role": "user", "content": [{"type": "text", "text": "What is this?"},
-                                            {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}]}]
+    picture = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}},
+            ],
+        }
+    ]
     with pytest.raises(llm.LLMError, match="cannot read images"):
         llm.chat(picture, model=ScriptedModel(["a cat"]))  # a test double: no vision unless it says so
     seeing = ScriptedModel(["a cat"], capabilities={"vision": True})
@@ -118,6 +127,7 @@ def test_structured_without_native_schema_puts_the_schema_in_the_prompt():
 
 
 # -- structured results ------------------------------------------------------------------------------------------
+
 
 def test_structured_usage_counts_in_the_apps_total():
     @app

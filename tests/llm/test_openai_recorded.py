@@ -46,8 +46,11 @@ def test_chat_sends_the_request_and_prices_the_usage():
 
 @respx.mock
 def test_streaming_chunks_arrive_as_deltas_with_usage_at_the_end():
-    route = respx.post(URL).mock(return_value=httpx.Response(
-        200, content=(REC / "stream.sse").read_bytes(), headers={"content-type": "text/event-stream"}))
+    route = respx.post(URL).mock(
+        return_value=httpx.Response(
+            200, content=(REC / "stream.sse").read_bytes(), headers={"content-type": "text/event-stream"}
+        )
+    )
     s = llm.stream("What is a token?", model="openai/gpt-4.1-mini")
     assert list(s) == ["Tokens", " are", " pieces", " of text."]
     assert json.loads(route.calls.last.request.content)["stream_options"] == {"include_usage": True}
@@ -57,8 +60,12 @@ def test_streaming_chunks_arrive_as_deltas_with_usage_at_the_end():
 
 @respx.mock
 def test_tool_round_trip_with_two_calls_in_one_turn():
-    route = respx.post(URL).mock(side_effect=[
-        httpx.Response(200, json=body("tool_calls.json")), httpx.Response(200, json=body("tool_answer.json"))])
+    route = respx.post(URL).mock(
+        side_effect=[
+            httpx.Response(200, json=body("tool_calls.json")),
+            httpx.Response(200, json=body("tool_answer.json")),
+        ]
+    )
     prices = {"paris": 899, "tokyo": 1420}
 
     def get_ticket_price(destination_city: str) -> dict:
@@ -78,18 +85,21 @@ def test_tool_round_trip_with_two_calls_in_one_turn():
 
 @respx.mock
 def test_429_is_retried_then_succeeds():
-    route = respx.post(URL).mock(side_effect=[
-        httpx.Response(429, json=body("error_429.json"), headers={"retry-after-ms": "10"}),
-        httpx.Response(200, json=body("chat_completion.json")),
-    ])
+    route = respx.post(URL).mock(
+        side_effect=[
+            httpx.Response(429, json=body("error_429.json"), headers={"retry-after-ms": "10"}),
+            httpx.Response(200, json=body("chat_completion.json")),
+        ]
+    )
     r = llm.chat("hi", model="openai/gpt-4.1-mini")
     assert route.call_count == 2 and r.text.startswith("Retrieval")
 
 
 @respx.mock
 def test_429_that_persists_says_so_after_the_retries():
-    route = respx.post(URL).mock(return_value=httpx.Response(
-        429, json=body("error_429.json"), headers={"retry-after-ms": "10"}))
+    route = respx.post(URL).mock(
+        return_value=httpx.Response(429, json=body("error_429.json"), headers={"retry-after-ms": "10"})
+    )
     with pytest.raises(llm.ProviderError, match=r"rate limited.*\(429\) after 2 retries") as e:
         llm.chat("hi", model="openai/gpt-4.1-mini")
     assert route.call_count == 3 and e.value.status_code == 429
@@ -129,7 +139,8 @@ def test_a_cut_network_fails_fast_with_a_clear_message(monkeypatch):
 def test_any_openai_compatible_server_by_base_url(monkeypatch):
     monkeypatch.setenv("LLMWORKS_VLLM_BASE_URL", "http://gpu-box:8000/v1")
     route = respx.post("http://gpu-box:8000/v1/chat/completions").mock(
-        return_value=httpx.Response(200, json=body("chat_completion.json")))
+        return_value=httpx.Response(200, json=body("chat_completion.json"))
+    )
     r = llm.chat("hi", model="vllm/Qwen/Qwen2.5-7B-Instruct")
     assert json.loads(route.calls.last.request.content)["model"] == "Qwen/Qwen2.5-7B-Instruct"
     assert r.usage.cost_usd == 0.0  # a self-hosted server costs nothing per token

@@ -33,11 +33,17 @@ def fresh_clients(monkeypatch):
 def completion(text: str, tool_args: dict | None = None) -> dict:
     message = {"role": "assistant", "content": text}
     if tool_args is not None:
-        message["tool_calls"] = [{"id": "call_1", "type": "function",
-                                  "function": {"name": "lookup", "arguments": json.dumps(tool_args)}}]
-    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 1763900000, "model": "gpt-4.1-mini",
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}}
+        message["tool_calls"] = [
+            {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": json.dumps(tool_args)}}
+        ]
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1763900000,
+        "model": "gpt-4.1-mini",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12},
+    }
 
 
 def logged_text() -> str:
@@ -57,8 +63,10 @@ def leaks(text: str, key: str = KEY) -> list[str]:
 @respx.mock
 def test_a_response_echoing_the_key_is_redacted_in_every_column(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    echoed = f"Your key is {KEY}; header Authorization: Bearer {KEY}; wrapped: tok_{KEY}_x; b64: " \
-             + base64.b64encode(KEY.encode()).decode()
+    echoed = (
+        f"Your key is {KEY}; header Authorization: Bearer {KEY}; wrapped: tok_{KEY}_x; b64: "
+        + base64.b64encode(KEY.encode()).decode()
+    )
     respx.post(URL).mock(return_value=httpx.Response(200, json=completion(echoed, {"token": KEY})))
     r = llm.chat(f"Repeat my key {KEY}", model="openai/gpt-4.1-mini")
     assert KEY in r.text  # the caller gets the real reply; only the log is redacted
@@ -72,8 +80,11 @@ def test_a_response_echoing_the_key_is_redacted_in_every_column(monkeypatch):
 def test_a_key_only_in_dotenv_is_redacted_in_the_error_column(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     Path(".env").write_text(f"OPENAI_API_KEY={KEY}\n")
-    route = respx.post(URL).mock(return_value=httpx.Response(
-        400, json={"error": {"message": f"Bad request for key {KEY}", "type": "invalid_request_error"}}))
+    route = respx.post(URL).mock(
+        return_value=httpx.Response(
+            400, json={"error": {"message": f"Bad request for key {KEY}", "type": "invalid_request_error"}}
+        )
+    )
     with pytest.raises(llm.ProviderError) as e:
         llm.chat("hi", model="openai/gpt-4.1-mini")
     assert route.calls.last.request.headers["authorization"] == f"Bearer {KEY}"  # the key did come from .env
@@ -90,8 +101,11 @@ def test_a_500_body_with_the_key_is_not_printed(monkeypatch, capsys):
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     Path(".env").write_text(f'OPENAI_API_KEY="{KEY}"\n')
-    respx.post(URL).mock(return_value=httpx.Response(
-        500, json={"error": {"message": f"upstream rejected api_key={KEY} (Authorization: Bearer {KEY})"}}))
+    respx.post(URL).mock(
+        return_value=httpx.Response(
+            500, json={"error": {"message": f"upstream rejected api_key={KEY} (Authorization: Bearer {KEY})"}}
+        )
+    )
     with pytest.raises(llm.ProviderError) as e:  # the message itself is clean, whoever prints it
         llm.chat("hi", model="openai/gpt-4.1-mini")
     assert "provider error 500" in str(e.value) and leaks(str(e.value)) == []
@@ -110,11 +124,14 @@ def test_any_variable_named_like_a_secret_is_redacted(monkeypatch):
     assert text == "a [redacted] b [redacted] c"
 
 
-@pytest.mark.parametrize("shown", [
-    "k=a%2Bb%2Fc12345678",  # URL-encoded
-    'k="a+b/c12345678"',  # as is, inside JSON
-    "Authorization: Basic dXNlcjphK2IvYzEyMzQ1Njc4",  # user:key in HTTP basic auth
-])
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "k=a%2Bb%2Fc12345678",  # URL-encoded
+        'k="a+b/c12345678"',  # as is, inside JSON
+        "Authorization: Basic dXNlcjphK2IvYzEyMzQ1Njc4",  # user:key in HTTP basic auth
+    ],
+)
 def test_a_key_in_other_encodings_is_redacted(monkeypatch, shown):
     monkeypatch.setenv("MISTRAL_API_KEY", "a+b/c12345678")
     assert "[redacted]" in redact(shown)

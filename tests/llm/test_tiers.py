@@ -41,6 +41,7 @@ def test_the_default_model_is_the_1_5b_and_tests_pin_the_fast_one(monkeypatch):
 
 # -- readiness of local servers: a live probe ---------------------------------------------------------------------
 
+
 @contextmanager
 def openai_server(models=("qwen2.5:1.5b",), delay: float = 0.0):
     """A tiny OpenAI-compatible server on 127.0.0.1 answering GET /v1/models."""
@@ -127,6 +128,7 @@ def test_models_command_shows_tiers_and_probes_servers(monkeypatch, capsys):
 
 # -- the real engines -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_one_engine_is_resident_and_a_switch_frees_the_previous_one():
     """Measured in a fresh process: loading the 0.5B then SmolLM2 gives back the 0.5B's memory."""
@@ -143,8 +145,13 @@ big, first = rss(), embedded.resident()
 llm.chat("hi", model="local/smollm2", max_tokens=3)
 print(big, rss(), first.endswith("0.5b-instruct-q4_k_m.gguf"), embedded.resident().endswith("Q4_1.gguf"))
 """
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "LLMWORKS_THREADS": "1"})
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "LLMWORKS_THREADS": "1"},
+    )
     big, small, was_big, is_small = out.stdout.split()
     assert was_big == is_small == "True"
     assert int(small) < int(big) - 200, (big, small)  # the 0.5B's ~490 MB of weights went back
@@ -168,8 +175,14 @@ def test_the_default_model_translates_and_ends_in_under_30_seconds(no_network):
     """The issue's first impression, as a new user types it: a French sentence, and the command ends."""
     env = {k: v for k, v in os.environ.items() if k != "LLMWORKS_MODEL"}  # the real default
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "llmworks", "chat", "-s", "Translate to French", "-u"],
-                         input="hello world\n", capture_output=True, text=True, timeout=120, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "llmworks", "chat", "-s", "Translate to French", "-u"],
+        input="hello world\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     elapsed = time.perf_counter() - started
     assert out.returncode == 0, out.stderr
     assert re.search(r"bonjour|monde", out.stdout, re.IGNORECASE), out.stdout

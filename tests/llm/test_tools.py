@@ -50,9 +50,12 @@ def test_schema_from_signature_and_docstring():
 
 
 def test_two_calls_in_one_turn_then_answer():
-    model = ScriptedModel([[call("get_ticket_price", destination_city="Paris"),
-                            call("get_ticket_price", destination_city="Tokyo")],
-                           "Paris is $899 and Tokyo $1420."])
+    model = ScriptedModel(
+        [
+            [call("get_ticket_price", destination_city="Paris"), call("get_ticket_price", destination_city="Tokyo")],
+            "Paris is $899 and Tokyo $1420.",
+        ]
+    )
     steps = []
     run = llm.run_tools("Prices?", tools=[get_ticket_price], model=model, on_step=steps.append)
     assert [s.result for s in run.steps] == ['{"city": "Paris", "price": 899}', '{"city": "Tokyo", "price": 1420}']
@@ -66,10 +69,14 @@ def test_two_calls_in_one_turn_then_answer():
 
 
 def test_tool_error_and_bad_arguments_reach_the_model():
-    model = ScriptedModel([call("get_ticket_price", destination_city="Atlantis"),
-                           call("book", city="Paris", seats="many"),
-                           call("teleport", to="Mars"),
-                           "Sorry, I can't."])
+    model = ScriptedModel(
+        [
+            call("get_ticket_price", destination_city="Atlantis"),
+            call("book", city="Paris", seats="many"),
+            call("teleport", to="Mars"),
+            "Sorry, I can't.",
+        ]
+    )
     run = llm.run_tools("?", tools=[get_ticket_price, book], model=model)
     errors = [s.error for s in run.steps]
     assert errors[0] == "no flights to Atlantis"
@@ -83,12 +90,16 @@ def test_tool_error_and_bad_arguments_reach_the_model():
 def test_malformed_arguments_come_back_as_errors_and_the_loop_goes_on():
     """Invalid JSON, missing and extra fields, wrong types: each is an error step the model is shown, nothing runs,
     and the loop carries on to the model's corrected call."""
-    model = ScriptedModel([ToolCall("book", {}, raw_arguments='{"city": "Par'),  # cut off mid-JSON
-                           call("book", seats=2),                                  # no city
-                           call("book", city=["Paris"], cabin="first"),            # wrong type, not in the enum
-                           call("book", city="Paris", when="tomorrow"),            # a field the tool has not got
-                           call("book", city="Paris", seats=2),
-                           "Booked 2 seats to Paris."])
+    model = ScriptedModel(
+        [
+            ToolCall("book", {}, raw_arguments='{"city": "Par'),  # cut off mid-JSON
+            call("book", seats=2),  # no city
+            call("book", city=["Paris"], cabin="first"),  # wrong type, not in the enum
+            call("book", city="Paris", when="tomorrow"),  # a field the tool has not got
+            call("book", city="Paris", seats=2),
+            "Booked 2 seats to Paris.",
+        ]
+    )
     run = llm.run_tools("Book 2 seats to Paris", tools=[book], model=model, max_steps=6)
     errors = [s.error for s in run.steps]
     assert errors[0] == """arguments for book were not a JSON object: '{"city": "Par'"""
@@ -100,8 +111,12 @@ def test_malformed_arguments_come_back_as_errors_and_the_loop_goes_on():
     # each error was the tool message of the next request, answering its own call
     for n in range(4):
         sent = model.requests[n + 1].messages
-        assert sent[-1] == {"role": "tool", "tool_call_id": sent[-2]["tool_calls"][0]["id"], "name": "book",
-                            "content": f"Error: {errors[n]}"}
+        assert sent[-1] == {
+            "role": "tool",
+            "tool_call_id": sent[-2]["tool_calls"][0]["id"],
+            "name": "book",
+            "content": f"Error: {errors[n]}",
+        }
     assert run.stopped_by == "answer" and run.text == "Booked 2 seats to Paris."
 
 
@@ -171,5 +186,8 @@ def test_regex_shorthands_are_spelled_out_for_the_grammar():
     from llmworks.llm.providers.embedded import _closed
 
     schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": r"^\d{3}\w$"}}}
-    assert _closed(schema) == {"type": "object", "additionalProperties": False,
-                               "properties": {"code": {"type": "string", "pattern": "^[0-9]{3}[A-Za-z0-9_]$"}}}
+    assert _closed(schema) == {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"code": {"type": "string", "pattern": "^[0-9]{3}[A-Za-z0-9_]$"}},
+    }

@@ -22,16 +22,32 @@ def test_train_then_eval_saved_model_with_listing_and_plot(items_file, tmp_path,
     assert main(["pricer", "train", "--pricer", "features", "--data", str(items_file), "--out", str(out)]) == 0
     assert (out / "pricer.json").is_file()
     plot = tmp_path / "scatter.png"
-    assert main(["pricer", "eval", "--pricer", str(out), "--data", str(items_file), "--n", "5",
-                 "--plot", str(plot)]) == 0
+    assert (
+        main(["pricer", "eval", "--pricer", str(out), "--data", str(items_file), "--n", "5", "--plot", str(plot)]) == 0
+    )
     text = capsys.readouterr().out
     assert text.count("truth $") == 5 and "error=$" in text and "hits=" in text
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_leaderboard_table_and_files(items_file, tmp_path, capsys):
-    assert main(["pricer", "leaderboard", "--data", str(items_file), "--n", "30",
-                 "--pricers", "random,constant,tfidf", "--out", str(tmp_path / "lb")]) == 0
+    assert (
+        main(
+            [
+                "pricer",
+                "leaderboard",
+                "--data",
+                str(items_file),
+                "--n",
+                "30",
+                "--pricers",
+                "random,constant,tfidf",
+                "--out",
+                str(tmp_path / "lb"),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     table = [line for line in text.splitlines() if line.startswith("| ") and "model" not in line]
     assert [row.split("|")[1].strip() for row in table] == ["tfidf", "constant", "random"]  # best first
@@ -40,8 +56,10 @@ def test_leaderboard_table_and_files(items_file, tmp_path, capsys):
 
 
 def test_curate_command(tmp_path, raw_path, capsys):
-    assert main(["pricer", "curate", str(raw_path), "--out", str(tmp_path), "--min-tokens", "40",
-                 "--max-tokens", "60"]) == 0
+    assert (
+        main(["pricer", "curate", str(raw_path), "--out", str(tmp_path), "--min-tokens", "40", "--max-tokens", "60"])
+        == 0
+    )
     assert "45 raw records" in capsys.readouterr().out
     assert (tmp_path / "train.jsonl").is_file() and (tmp_path / "hf").is_dir()
 
@@ -54,8 +72,23 @@ def test_user_errors_are_one_red_line(tmp_path, capsys):
 
 
 def test_estimate_uses_the_saved_ensemble(items_file, capsys, fake_embed):
-    assert main(["pricer", "train", "--pricer", "ensemble", "--data", str(items_file),
-                 "--set", 'members=["tfidf","knn"]', "--set", "folds=3"]) == 0
+    assert (
+        main(
+            [
+                "pricer",
+                "train",
+                "--pricer",
+                "ensemble",
+                "--data",
+                str(items_file),
+                "--set",
+                'members=["tfidf","knn"]',
+                "--set",
+                "folds=3",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["pricer", "estimate", "Fender guitar amplifier, 40 watts, two year warranty. Brand Fender"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -82,9 +115,8 @@ def test_ui_builds_with_the_pricer_tab():
 
     from llmworks.ui.pricer import tab
 
-    with gr.Blocks() as demo:
-        with gr.Tab("Pricer"):
-            tab()
+    with gr.Blocks() as demo, gr.Tab("Pricer"):
+        tab()
     labels = {getattr(c, "label", None) for c in demo.blocks.values()}
     assert {"Product description", "Saved pricer"} <= labels
 
@@ -140,15 +172,37 @@ def test_one_flag_vocabulary_and_the_old_spellings_with_a_hint(items_file, capsy
     from llmworks.llm.testing import ScriptedModel
 
     model = ScriptedModel(['{"price": 42}'] * 6, name="openai/gpt-4.1-mini")  # the llm pricer's language model
-    new = ["pricer", "eval", "--pricer", "llm", "-m", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
-           "--json"]
+    new = [
+        "pricer",
+        "eval",
+        "--pricer",
+        "llm",
+        "-m",
+        "openai/gpt-4.1-mini",
+        "--data",
+        str(items_file),
+        "--n",
+        "3",
+        "--json",
+    ]
     with llm.override({"openai/gpt-4.1-mini": model}):
         assert main(new) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["model"] == "llm (openai/gpt-4.1-mini)" and "deprecated" not in err
     assert len(model.requests) == 3
-    old = ["pricer", "eval", "--model", "llm", "--llm", "openai/gpt-4.1-mini", "--data", str(items_file), "--n", "3",
-           "--json"]
+    old = [
+        "pricer",
+        "eval",
+        "--model",
+        "llm",
+        "--llm",
+        "openai/gpt-4.1-mini",
+        "--data",
+        str(items_file),
+        "--n",
+        "3",
+        "--json",
+    ]
     with llm.override({"openai/gpt-4.1-mini": model}):
         assert main(old) == 0  # what users scripted before: --model was the pricer, --llm the language model
     out, err = capsys.readouterr()

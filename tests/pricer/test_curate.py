@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from llmworks.apps.pricer.curate import CurationConfig, balance, curate, regex_tokens, scrub
 from llmworks.apps.pricer.items import PREFIX, QUESTION, Item, load_items
-
-from pathlib import Path
 
 RAW = Path(__file__).parent / "fixtures" / "raw_meta.jsonl"
 CONFIG = CurationConfig(min_tokens=40, max_tokens=60, min_chars=200, test_fraction=0.1, seed=7)
@@ -21,8 +20,13 @@ def test_scrub_drops_part_numbers_and_json_punctuation():
 def test_curate_drops_bad_records_for_the_right_reasons(tmp_path):
     result = curate(RAW, tmp_path, CONFIG)
     assert result.stats["raw"] == 45
-    assert result.stats["dropped"] == {"no price": 1, "price out of range": 2, "too short": 1, "duplicate": 1,
-                                       "balancing": 0}
+    assert result.stats["dropped"] == {
+        "no price": 1,
+        "price out of range": 2,
+        "too short": 1,
+        "duplicate": 1,
+        "balancing": 0,
+    }
     items = result.train + result.test
     assert len(items) == 40
     assert all(0.5 <= i.price <= 999.49 for i in items)

@@ -52,17 +52,28 @@ def test_start_job_uploads_and_creates(tmp_path, items, key):
 
 @respx.mock
 def test_follow_job_until_it_succeeds(key):
-    respx.get(f"{API}/fine_tuning/jobs/ftjob-Pq4Zr9").mock(side_effect=[
-        httpx.Response(200, json=RECORDED["job_running"]), httpx.Response(200, json=RECORDED["job_succeeded"])])
-    respx.get(f"{API}/fine_tuning/jobs/ftjob-Pq4Zr9/events").mock(side_effect=[
-        httpx.Response(200, json=RECORDED["events_running"]), httpx.Response(200, json=RECORDED["events_done"])])
+    respx.get(f"{API}/fine_tuning/jobs/ftjob-Pq4Zr9").mock(
+        side_effect=[
+            httpx.Response(200, json=RECORDED["job_running"]),
+            httpx.Response(200, json=RECORDED["job_succeeded"]),
+        ]
+    )
+    respx.get(f"{API}/fine_tuning/jobs/ftjob-Pq4Zr9/events").mock(
+        side_effect=[
+            httpx.Response(200, json=RECORDED["events_running"]),
+            httpx.Response(200, json=RECORDED["events_done"]),
+        ]
+    )
     sleeps = []
     *progress, done = ft.follow("ftjob-Pq4Zr9", poll_s=5, sleep=sleeps.append)
     seen, status = [p.text for p in progress], done.result
     assert status.status == "succeeded"
     assert status.model == "ft:gpt-4o-mini-2024-07-18:org-test:pricer:AbC123"
     assert [e.split(" ", 1)[1] for e in seen] == [  # oldest first, each event once
-        "Fine-tuning job started", "Step 1/200: training loss=2.31", "The job has successfully completed"]
+        "Fine-tuning job started",
+        "Step 1/200: training loss=2.31",
+        "The job has successfully completed",
+    ]
     assert sleeps == [5]
 
 
@@ -86,7 +97,8 @@ def test_jobs_use_the_providers_base_url_and_its_error_mapping(key, monkeypatch)
     its one-line ProviderError that names the caller, not an SDK exception."""
     monkeypatch.setenv("LLMWORKS_OPENAI_BASE_URL", "https://proxy.example.test/v1")
     route = respx.get("https://proxy.example.test/v1/fine_tuning/jobs/ftjob-gone").mock(
-        return_value=httpx.Response(404, json={"error": {"message": "No such job: ftjob-gone", "type": "invalid"}}))
+        return_value=httpx.Response(404, json={"error": {"message": "No such job: ftjob-gone", "type": "invalid"}})
+    )
     with pytest.raises(ProviderError, match=r"^OpenAI fine-tuning: the provider does not know .*No such job") as e:
         ft.job_status("ftjob-gone")
     assert route.called and e.value.status_code == 404
@@ -98,6 +110,9 @@ def test_an_unreachable_api_is_a_network_error(key, monkeypatch):
     monkeypatch.setenv("LLMWORKS_MAX_RETRIES", "0")
     monkeypatch.setenv("LLMWORKS_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # discard port: nothing listens
     reset_settings()
-    with pytest.raises(NetworkError, match=r"OpenAI fine-tuning: cannot reach http://127.0.0.1:9/v1 - check the "
-                                           r"network\.$"):
+    with pytest.raises(
+        NetworkError,
+        match=r"OpenAI fine-tuning: cannot reach http://127.0.0.1:9/v1 - check the "
+        r"network\.$",
+    ):
         ft.job_status("ftjob-x")

@@ -8,11 +8,21 @@ from llmworks.apps.pricer.llm_pricers import LLMPricer, RAGPricer, parse_price_r
 from llmworks.llm.testing import FunctionModel, ScriptedModel
 
 
-@pytest.mark.parametrize("reply, price", [
-    ("Price is $42.00", 42.0), ("$1,299.99", 1299.99), ("It costs about 15 dollars.", 15.0), ("42", 42.0),
-    ("The XK-4711 model sells for $20", 20.0), ("I'm sorry, I cannot price item 3", None), ("", None),
-    ("no idea", None), ("$0.00", None), ("$250000", None),
-])
+@pytest.mark.parametrize(
+    "reply, price",
+    [
+        ("Price is $42.00", 42.0),
+        ("$1,299.99", 1299.99),
+        ("It costs about 15 dollars.", 15.0),
+        ("42", 42.0),
+        ("The XK-4711 model sells for $20", 20.0),
+        ("I'm sorry, I cannot price item 3", None),
+        ("", None),
+        ("no idea", None),
+        ("$0.00", None),
+        ("$250000", None),
+    ],
+)
 def test_parse_price_reply(reply, price):
     assert parse_price_reply(reply) == price
 

@@ -22,9 +22,18 @@ def test_lora_loss_goes_down_and_the_adapter_loads(tiny_lm, tmp_path, make_items
 
     torch.set_num_threads(1)  # tiny matrices: threads only add overhead on a busy 2-core machine
     items = make_items(32)
-    config = LoRAConfig(base_model=str(tiny_lm), out_dir=str(tmp_path / "adapter"), max_steps=12, batch_size=8,
-                        learning_rate=1e-2, lora_r=8, lora_alpha=16, lora_dropout=0.0, max_length=96,
-                        target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"])
+    config = LoRAConfig(
+        base_model=str(tiny_lm),
+        out_dir=str(tmp_path / "adapter"),
+        max_steps=12,
+        batch_size=8,
+        learning_rate=1e-2,
+        lora_r=8,
+        lora_alpha=16,
+        lora_dropout=0.0,
+        max_length=96,
+        target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"],
+    )
     *progress, done = run_lora(items, config)  # training on a worker thread, its log lines as they come
     result = done.result
     first, last = result.losses[:3], result.losses[-3:]

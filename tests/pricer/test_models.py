@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from llmworks.apps.pricer import PricerError, evaluate, load_pricer, make_pricer
-from llmworks.apps.pricer.splits import holdout_split, price_band, weighted_extras
 from llmworks.apps.pricer.items import Item
+from llmworks.apps.pricer.splits import holdout_split, price_band, weighted_extras
 
 TEXT_MODELS = ["features", "bow", "tfidf", "word2vec", "svr", "forest", "boosting", "knn", "embed-svr"]
 
@@ -63,8 +63,10 @@ def test_weighted_extras_match_the_reference_price_mix():
     reference = [Item(f"r{k}", 200.0 + k, "r", "Automotive") for k in range(50)]
     extras = [Item(f"c{k}", 5.0, "c", None, meta={"format": "orig"}) for k in range(90)]
     extras += [Item(f"d{k}", 210.0, "d", "Automotive", meta={"format": "orig"}) for k in range(10)]
-    extras += [Item("s", 210.0, "s", "Software", meta={"format": "orig"}),
-               Item("z", 210.0, "z", "Automotive", meta={"format": "raw_fields"})]
+    extras += [
+        Item("s", 210.0, "s", "Software", meta={"format": "orig"}),
+        Item("z", 210.0, "z", "Automotive", meta={"format": "raw_fields"}),
+    ]
     kept = weighted_extras(extras, reference, scale=0.5)
     assert {i.title for i in kept} >= {"c0", "d0"} and not {"s", "z"} & {i.title for i in kept}
     cheap, dear = kept[0].meta["weight"], kept[-1].meta["weight"]
@@ -109,7 +111,8 @@ def test_features_of_an_item_without_details_read_as_average(items):
     row = dict(zip(encoder.feature_names_, encoder.transform([bare])[0]))
     known = [dict(zip(encoder.feature_names_, r)) for r in encoder.transform(items)]
     assert row["has_weight"] == 0.0 and row["log_weight"] == pytest.approx(
-        sum(r["log_weight"] for r in known) / len(known))
+        sum(r["log_weight"] for r in known) / len(known)
+    )
 
 
 def test_an_ensemble_saved_by_an_older_version_asks_to_be_retrained():

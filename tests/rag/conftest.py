@@ -70,7 +70,7 @@ def fake_embed(texts, *, model="local/minilm", batch_size=32, progress=False):
         for word in re.findall(r"[a-z0-9]+", text.lower()):
             out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % DIMS] += 1.0
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    out[:, 0] += (norms[:, 0] == 0)  # an empty text still gets a unit vector
+    out[:, 0] += norms[:, 0] == 0  # an empty text still gets a unit vector
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
@@ -114,8 +114,10 @@ def minimal_pdf(text: str, title: str = "") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         f"<< /Title ({title}) >>".encode(),

@@ -30,8 +30,9 @@ SAVE_EVERY = 16
 folder, db, size, overlap = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 lock_timeout = float(sys.argv[5]) if len(sys.argv) > 5 else 5.0
 try:
-    for event in KnowledgeBase.open(db).run_ingest(folder, chunk_size=size, chunk_overlap=overlap, batch_size=8,
-                                                   save_every=SAVE_EVERY, lock_timeout=lock_timeout):
+    for event in KnowledgeBase.open(db).run_ingest(
+        folder, chunk_size=size, chunk_overlap=overlap, batch_size=8, save_every=SAVE_EVERY, lock_timeout=lock_timeout
+    ):
         embedded = re.fullmatch(r"Embedded ([\d,]+) of ([\d,]+) chunks", getattr(event, "text", ""))
         if embedded:
             print("progress", *(n.replace(",", "") for n in embedded.groups()), flush=True)

@@ -62,10 +62,13 @@ def test_irrelevant_question_is_answered_without_calling_the_model(kb):
 
 
 def test_follow_up_is_rewritten_before_retrieval(kb):
-    model = ScriptedModel(['{"question": "What is the job title of Ravi Okafor?"}',
-                           "Ravi Okafor is a Junior Underwriter [1]."])
-    history = [{"role": "user", "content": "Where does Ravi Okafor work?"},
-               {"role": "assistant", "content": "In Tulsa, Oklahoma."}]
+    model = ScriptedModel(
+        ['{"question": "What is the job title of Ravi Okafor?"}', "Ravi Okafor is a Junior Underwriter [1]."]
+    )
+    history = [
+        {"role": "user", "content": "Where does Ravi Okafor work?"},
+        {"role": "assistant", "content": "In Tulsa, Oklahoma."},
+    ]
     result = kb.answer("What is his job title?", history=history, model=model)
     assert result.query == "What is the job title of Ravi Okafor?"
     assert result.hits[0].source == "employees/Ravi Okafor.md"
@@ -79,7 +82,8 @@ def test_a_rewrite_that_drops_the_question_falls_back_to_the_previous_question()
     model = ScriptedModel(['{"question": "Ravi is great."}'])
     history = [{"role": "user", "content": "Tell me about Ravi Okafor"}, {"role": "assistant", "content": "..."}]
     assert standalone_question("What is his job title?", history, model=model) == (
-        "Tell me about Ravi Okafor What is his job title?")
+        "Tell me about Ravi Okafor What is his job title?"
+    )
     assert standalone_question("Job title?", [], model=ScriptedModel([])) == "Job title?"
 
 
@@ -110,14 +114,23 @@ def test_an_empty_index_is_an_error_event_stream_not_an_eager_raise():
 
 
 def test_a_chat_keeps_the_conversation_for_follow_ups(kb):
-    model = ScriptedModel(["Ravi Okafor works in Tulsa [1].", '{"question": "What is the job title of Ravi Okafor?"}',
-                           "Ravi Okafor is a Junior Underwriter [1]."])
+    model = ScriptedModel(
+        [
+            "Ravi Okafor works in Tulsa [1].",
+            '{"question": "What is the job title of Ravi Okafor?"}',
+            "Ravi Okafor is a Junior Underwriter [1].",
+        ]
+    )
     chat = kb.chat(model=model)
     chat.answer("Where does Ravi Okafor work?")
     second = chat.answer("What is his job title?")
     assert second.query == "What is the job title of Ravi Okafor?"  # rewritten from the kept conversation
-    assert [m["content"] for m in chat.history] == ["Where does Ravi Okafor work?", "Ravi Okafor works in Tulsa [1].",
-                                                    "What is his job title?", second.text]
+    assert [m["content"] for m in chat.history] == [
+        "Where does Ravi Okafor work?",
+        "Ravi Okafor works in Tulsa [1].",
+        "What is his job title?",
+        second.text,
+    ]
     chat.reset()
     assert chat.history == []
 
@@ -134,8 +147,11 @@ def test_embedded_models_say_i_dont_know_on_an_unanswerable_question(corpus, no_
 @pytest.mark.slow
 def test_real_retrieval_finds_the_planted_fact_among_distractors(corpus, write_corpus, no_network):
     """Real MiniLM + BM25 through Chroma on disk: the planted award fact ranks first among 40 distractor files."""
-    distractors = {f"employees/Person {i}.md": f"# Person {i}\n\n## Awards\n- Received the Rising Star award in "
-                   f"{2000 + i} for work on claims automation.\n- Location: City {i}." for i in range(40)}
+    distractors = {
+        f"employees/Person {i}.md": f"# Person {i}\n\n## Awards\n- Received the Rising Star award in "
+        f"{2000 + i} for work on claims automation.\n- Location: City {i}."
+        for i in range(40)
+    }
     write_corpus(corpus, distractors)
     kb = KnowledgeBase.open(corpus.parent / "db")
     kb.ingest(corpus)

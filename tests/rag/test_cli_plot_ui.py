@@ -23,8 +23,17 @@ def test_cli_ingest_eval_json_and_plot(corpus, embedder, tmp_path, capsys):
     assert "5 unchanged; 0 chunks embedded" in capsys.readouterr().out
 
     tests = tmp_path / "tests.jsonl"
-    tests.write_text(json.dumps({"question": "Who received the IIOTY award?", "keywords": ["Zebulon"],
-                                 "reference_answer": "Maxine Zebulon", "category": "direct_fact"}) + "\n")
+    tests.write_text(
+        json.dumps(
+            {
+                "question": "Who received the IIOTY award?",
+                "keywords": ["Zebulon"],
+                "reference_answer": "Maxine Zebulon",
+                "category": "direct_fact",
+            }
+        )
+        + "\n"
+    )
     assert main(["rag", "eval", str(tests), "--db", db, "-k", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["n"] == 1 and data["k"] == 3 and data["coverage"] == 1.0 and "direct_fact" in data["by_category"]
@@ -55,8 +64,13 @@ def test_cli_ask_streams_the_answer_then_sources_or_prints_json(corpus, embedder
     with llm.override(model):
         assert main(["rag", "ask", question, "--db", db, "-m", "test/scripted", "--json"]) == 0
     out, _ = capsys.readouterr()
-    assert json.loads(out) == {"answer": "Maxine Zebulon got the IIOTY award [1].", "known": True, "reason": "",
-                               "sources": ["employees/Maxine Zebulon.md"], "query": question}
+    assert json.loads(out) == {
+        "answer": "Maxine Zebulon got the IIOTY award [1].",
+        "known": True,
+        "reason": "",
+        "sources": ["employees/Maxine Zebulon.md"],
+        "query": question,
+    }
 
 
 def test_cli_errors_are_one_line_with_the_fix(tmp_path, embedder, capsys):
@@ -76,10 +90,15 @@ def _store_with_two_types(n=12):
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(n, 8)).astype(np.float32)
     store = FaissStore()
-    store.add([f"c{i}" for i in range(n)], vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
-              [f"chunk <{i}>" for i in range(n)],
-              [{"source": f"{'a' if i % 2 else 'b'}/doc{i}.md", "doc_type": "alpha" if i % 2 else "beta",
-                "position": 0} for i in range(n)])
+    store.add(
+        [f"c{i}" for i in range(n)],
+        vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
+        [f"chunk <{i}>" for i in range(n)],
+        [
+            {"source": f"{'a' if i % 2 else 'b'}/doc{i}.md", "doc_type": "alpha" if i % 2 else "beta", "position": 0}
+            for i in range(n)
+        ],
+    )
     return store
 
 
@@ -94,7 +113,7 @@ def test_plot_file_has_one_trace_per_doc_type(tmp_path, dims):
     hover = " ".join(text for trace in fig.data for text in trace.text)
     assert "<b>a/doc1.md</b>" in hover and "chunk &lt;1&gt;" in hover  # source and (escaped) chunk text
     assert "doc1.md" in html and "alpha" in html
-    assert "src=\"https://cdn.plot.ly" not in html and len(html) > 1_000_000  # JS inlined: opens offline
+    assert 'src="https://cdn.plot.ly' not in html and len(html) > 1_000_000  # JS inlined: opens offline
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp file left behind
 
 
@@ -118,8 +137,9 @@ def test_ui_tab_builds_and_shows_chunks_beside_the_answer(corpus, embedder, tmp_
         rag_ui.tab()
     db = str(tmp_path / "db")
     assert "5 added" in rag_ui.ingest_folder(str(corpus), db)
-    model = ScriptedModel(["Maxine Zebulon got the IIOTY award [1].", '{"question": "When did Maxine get it?"}',
-                           "In 2023 [1]."])
+    model = ScriptedModel(
+        ["Maxine Zebulon got the IIOTY award [1].", '{"question": "When did Maxine get it?"}', "In 2023 [1]."]
+    )
     *steps, (history, chunks, status, box, chat) = rag_ui.respond("Who received the IIOTY award?", [], db, model, 3)
     assert list(dict.fromkeys(s[2] for s in steps)) == ["Retrieving passages…", "Answering from 3 passage(s)…"]
     assert box == "" and history[-1]["role"] == "assistant" and "Maxine Zebulon" in history[-1]["content"]
@@ -143,11 +163,20 @@ def test_openai_embeddings_use_the_catalog_key_and_url(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("LLMWORKS_OPENAI_BASE_URL", "https://example.test/v1")
     with respx.mock(assert_all_called=True) as mock:
-        route = mock.post("https://example.test/v1/embeddings").mock(return_value=httpx.Response(200, json={
-            "object": "list", "model": "text-embedding-3-small",
-            "data": [{"object": "embedding", "index": 1, "embedding": [0.0, 2.0]},
-                     {"object": "embedding", "index": 0, "embedding": [3.0, 4.0]}],
-            "usage": {"prompt_tokens": 4, "total_tokens": 4}}))
+        route = mock.post("https://example.test/v1/embeddings").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "object": "list",
+                    "model": "text-embedding-3-small",
+                    "data": [
+                        {"object": "embedding", "index": 1, "embedding": [0.0, 2.0]},
+                        {"object": "embedding", "index": 0, "embedding": [3.0, 4.0]},
+                    ],
+                    "usage": {"prompt_tokens": 4, "total_tokens": 4},
+                },
+            )
+        )
         vectors = embed(["first", "second"], model="openai/text-embedding-3-small")
     request = route.calls[0].request
     assert request.headers["authorization"] == "Bearer sk-test"

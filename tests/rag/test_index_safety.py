@@ -21,8 +21,10 @@ from llmworks.events import Done, Progress
 
 ingest_module = importlib.import_module("llmworks.apps.rag.ingest")  # the package re-exports the function
 CHILD = Path(__file__).with_name("ingest_child.py")
-WORDS = ("claims policy premium underwriting adjuster renewal broker portal coverage deductible fraud triage "
-         "invoice contract region quarter audit reserve").split()
+WORDS = [
+    "claims", "policy", "premium", "underwriting", "adjuster", "renewal", "broker", "portal", "coverage",
+    "deductible", "fraud", "triage", "invoice", "contract", "region", "quarter", "audit", "reserve",
+]  # fmt: skip
 
 
 def _state(store) -> tuple[int, str, list[str]]:
@@ -57,13 +59,17 @@ def _generated(root: Path, files: int = 24, paragraphs: int = 12) -> Path:
 
 # --- options are checked before anything touches the index ---------------------------------------------------
 
-@pytest.mark.parametrize("options,message", [
-    ({"chunk_overlap": 2000}, "--chunk-overlap must be between 0 and half"),
-    ({"chunk_size": 0}, "--chunk-size 0 is out of range"),
-    ({"chunk_size": 300, "chunk_overlap": 150}, "--chunk-overlap must be between 0 and half"),
-    ({"batch_size": 0}, "batch_size must be at least 1"),
-    ({"embed_model": "openai/gpt-4o"}, "Unknown embedding model"),
-])
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ({"chunk_overlap": 2000}, "--chunk-overlap must be between 0 and half"),
+        ({"chunk_size": 0}, "--chunk-size 0 is out of range"),
+        ({"chunk_size": 300, "chunk_overlap": 150}, "--chunk-overlap must be between 0 and half"),
+        ({"batch_size": 0}, "batch_size must be at least 1"),
+        ({"embed_model": "openai/gpt-4o"}, "Unknown embedding model"),
+    ],
+)
 @pytest.mark.parametrize("kind", ["chroma", "faiss"])
 def test_bad_options_leave_the_index_as_it_was(kind, options, message, corpus, embedder, tmp_path):
     store = open_store(tmp_path / "db", kind=kind)
@@ -79,6 +85,7 @@ def test_bad_options_leave_the_index_as_it_was(kind, options, message, corpus, e
 
 # --- new settings build beside the old index ---------------------------------------------------------------
 
+
 class Failing:
     """The test embedder, failing from its `after`-th call on (a provider going down mid-way)."""
 
@@ -93,8 +100,7 @@ class Failing:
 
 
 @pytest.mark.parametrize("kind", ["chroma", "faiss"])
-def test_failure_mid_rebuild_keeps_the_old_index_whole_and_queryable(kind, corpus, embedder, tmp_path,
-                                                                      monkeypatch):
+def test_failure_mid_rebuild_keeps_the_old_index_whole_and_queryable(kind, corpus, embedder, tmp_path, monkeypatch):
     import llmworks.embed
 
     db = tmp_path / "db"
@@ -136,8 +142,12 @@ def test_rebuild_resumes_what_a_failed_one_saved(corpus, embedder, tmp_path, mon
 
 def _child(folder: Path, db: Path, size: int, overlap: int, *extra: str) -> subprocess.Popen:
     """ingest_child.py: embeds 8 chunks per batch, saves every 16."""
-    return subprocess.Popen([sys.executable, str(CHILD), str(folder), str(db), str(size), str(overlap), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), str(folder), str(db), str(size), str(overlap), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 SAVED = 48
@@ -197,6 +207,7 @@ def test_sigkill_mid_incremental_ingest_resumes_without_reembedding_saved_chunks
 
 # --- one ingest at a time -----------------------------------------------------------------------------------
 
+
 def test_a_second_ingest_is_refused_while_one_runs(corpus, embedder, tmp_path):
     db = tmp_path / "db"
     store = open_store(db)
@@ -229,6 +240,7 @@ def test_concurrent_ingests_with_different_settings_never_mix(tmp_path, embedder
 
 # --- the index says what it holds, and a re-run repairs a mix ----------------------------------------------
 
+
 def test_a_mixed_index_is_repaired_not_reported_unchanged(corpus, embedder, tmp_path):
     import numpy as np
 
@@ -237,10 +249,15 @@ def test_a_mixed_index_is_repaired_not_reported_unchanged(corpus, embedder, tmp_
     clean = sorted(store.all().texts)
     meta = {m["source"]: m for m in store.metadatas()}
     # a chunk made with other settings (what two interleaved ingests left), and one of an older version of a file
-    store.add(["intruder", "leftover"], np.eye(2, 64, dtype=np.float32),
-              ["Claimbot (products) › a 300-character chunk", "Ravi Okafor (employees) › last year's record"],
-              [{**meta["products/Claimbot.md"], "position": 7, "settings": "local/minilm 300/50"},
-               {**meta["employees/Ravi Okafor.md"], "position": 9, "file_hash": "0" * 64}])
+    store.add(
+        ["intruder", "leftover"],
+        np.eye(2, 64, dtype=np.float32),
+        ["Claimbot (products) › a 300-character chunk", "Ravi Okafor (employees) › last year's record"],
+        [
+            {**meta["products/Claimbot.md"], "position": 7, "settings": "local/minilm 300/50"},
+            {**meta["employees/Ravi Okafor.md"], "position": 9, "file_hash": "0" * 64},
+        ],
+    )
     embedder.texts.clear()
 
     report = ingest(corpus, store)
@@ -252,6 +269,7 @@ def test_a_mixed_index_is_repaired_not_reported_unchanged(corpus, embedder, tmp_
 
 
 # --- files that cannot be read are skipped, the rest ingested ----------------------------------------------
+
 
 def _heard(embedder, events) -> tuple:
     """(the report, [(warning, texts embedded when it came)]): an ingest run to the end, its warnings timed."""
@@ -287,10 +305,19 @@ def test_bad_files_are_reported_and_skipped_the_rest_ingested(kind, corpus, embe
     _unreadable(corpus / "reports" / "locked.txt")
     embedder.texts.clear()
     report, heard = _heard(embedder, run_ingest(corpus, store, chunk_size=400, chunk_overlap=50))
-    assert report.added == ["company/culture.html", "company/history.txt", "employees/Maxine Zebulon.md",
-                            "employees/Ravi Okafor.md", "products/Claimbot.md", "reports/q3.pdf"]
-    assert sorted(s.split(":")[0] for s in report.skipped) == ["reports/broken.pdf", "reports/locked.txt",
-                                                               "reports/photo.md"]
+    assert report.added == [
+        "company/culture.html",
+        "company/history.txt",
+        "employees/Maxine Zebulon.md",
+        "employees/Ravi Okafor.md",
+        "products/Claimbot.md",
+        "reports/q3.pdf",
+    ]
+    assert sorted(s.split(":")[0] for s in report.skipped) == [
+        "reports/broken.pdf",
+        "reports/locked.txt",
+        "reports/photo.md",
+    ]
     assert "looks binary" in " ".join(report.skipped) and "Cannot read PDF" in " ".join(report.skipped)
     assert [n for _, n in heard] == [0, 0, 0]  # heard before any embedding
     assert all(text.startswith("Skipped reports/") for text, _ in heard)
@@ -330,6 +357,7 @@ def test_an_unreadable_file_keeps_its_previous_chunks(corpus, embedder, tmp_path
 
 # --- a large ingest says so before it starts ---------------------------------------------------------------
 
+
 def test_large_ingest_warns_with_an_estimate_before_embedding(corpus, embedder, tmp_path, monkeypatch):
     store = open_store(kind="faiss")
     report, heard = _heard(embedder, run_ingest(corpus, store))
@@ -338,13 +366,14 @@ def test_large_ingest_warns_with_an_estimate_before_embedding(corpus, embedder, 
     monkeypatch.setattr(ingest_module, "LOCAL_CHUNKS_PER_S", 0.0005)  # so the estimate reads in hours
     report, heard = _heard(embedder, run_ingest(corpus, open_store(kind="faiss")))
     chunks = report.chunks_embedded
-    (text, embedded_then), = heard
+    ((text, embedded_then),) = heard
     assert embedded_then == len(embedder.texts) - chunks  # before the first chunk of this ingest
     assert f"Large ingest: {chunks:,} chunks to embed (about {chunks / 0.0005 / 3600:.1f} h" in text
     assert "run the same command again to resume" in text and report.warnings == [text]
 
 
 # --- the pointer to the live index ---------------------------------------------------------------------------
+
 
 def _client(db: Path):
     import chromadb
@@ -374,10 +403,16 @@ def test_an_index_from_before_the_pointer_keeps_working(corpus, embedder, tmp_pa
     reference = open_store(kind="faiss")
     ingest(corpus, reference)
     old = reference.all(vectors=True)
-    _client(tmp_path / "db").create_collection("chunks", embedding_function=None, metadata={
-        "hnsw:space": "cosine", "embed_model": "local/minilm", "chunking": "1000/150"}).add(
-        ids=old.ids, embeddings=old.vectors, documents=old.texts,
-        metadatas=[{k: v for k, v in m.items() if k not in ("file_chunks", "settings")} for m in old.metadatas])
+    _client(tmp_path / "db").create_collection(
+        "chunks",
+        embedding_function=None,
+        metadata={"hnsw:space": "cosine", "embed_model": "local/minilm", "chunking": "1000/150"},
+    ).add(
+        ids=old.ids,
+        embeddings=old.vectors,
+        documents=old.texts,
+        metadatas=[{k: v for k, v in m.items() if k not in ("file_chunks", "settings")} for m in old.metadatas],
+    )
     store = _fresh(tmp_path / "db")
     embedder.texts.clear()
     report = ingest(corpus, store)

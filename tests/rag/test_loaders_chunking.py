@@ -16,8 +16,14 @@ def test_find_files_recursive_sorted_and_skips_hidden_and_unknown(corpus):
     (corpus / "top.md").write_text("# Top\nat the root")
     rel = [p.relative_to(corpus).as_posix() for p in find_files(corpus)]
     assert rel == sorted(rel)
-    assert set(rel) == {"employees/Maxine Zebulon.md", "employees/Ravi Okafor.md", "products/Claimbot.md",
-                        "company/history.txt", "company/culture.html", "top.md"}
+    assert set(rel) == {
+        "employees/Maxine Zebulon.md",
+        "employees/Ravi Okafor.md",
+        "products/Claimbot.md",
+        "company/history.txt",
+        "company/culture.html",
+        "top.md",
+    }
 
 
 def test_find_files_on_missing_folder_says_how_to_fix(tmp_path):
@@ -72,12 +78,14 @@ def test_binary_renamed_as_text_is_refused_but_latin1_and_utf16_text_are_read(tm
     with pytest.raises(UnreadableFile, match="page.html looks binary"):
         load_file(tmp_path / "page.html", tmp_path)
 
-    (tmp_path / "cyrillic.txt").write_bytes("Привет, это текст в кодировке cp1251. " .encode("cp1251") * 20)
+    (tmp_path / "cyrillic.txt").write_bytes("Привет, это текст в кодировке cp1251. ".encode("cp1251") * 20)
     with pytest.raises(UnreadableFile, match="cyrillic.txt is not UTF-8 text .*iconv"):
         load_file(tmp_path / "cyrillic.txt", tmp_path)
 
-    french = ("# Notes\n\nThe team met in Geneva to plan the next release of the claims portal. Le déjeuner était "
-              "long, but the plan is clear: ship the new forms in March and retire the old ones by June.\n")
+    french = (
+        "# Notes\n\nThe team met in Geneva to plan the next release of the claims portal. Le déjeuner était "
+        "long, but the plan is clear: ship the new forms in March and retire the old ones by June.\n"
+    )
     (tmp_path / "latin1.md").write_bytes(french.encode("latin-1"))  # wrong encoding, but mostly readable: kept
     assert "d\ufffdjeuner" in load_file(tmp_path / "latin1.md", tmp_path).text
     (tmp_path / "utf16.txt").write_bytes(french.encode("utf-16"))
@@ -136,9 +144,17 @@ def test_long_section_split_within_size_with_overlap():
         assert 20 <= shared <= 60, (before[-80:], after[:80])
 
 
-@pytest.mark.parametrize("size,overlap,match", [(50, 0, "chunk-size 50 is out of range"), (0, 0, "use 100 to"),
-                                                 (50_000, 0, "out of range"), (500, 300, "overlap"),
-                                                 (500, -1, "overlap"), (1000, 2000, "between 0 and half")])
+@pytest.mark.parametrize(
+    "size,overlap,match",
+    [
+        (50, 0, "chunk-size 50 is out of range"),
+        (0, 0, "use 100 to"),
+        (50_000, 0, "out of range"),
+        (500, 300, "overlap"),
+        (500, -1, "overlap"),
+        (1000, 2000, "between 0 and half"),
+    ],
+)
 def test_bad_chunk_settings_are_clear_errors(size, overlap, match):
     with pytest.raises(LlmworksError, match=match):
         chunk_document(_doc("# Guide\ntext"), chunk_size=size, chunk_overlap=overlap)

@@ -44,8 +44,12 @@ def test_question_scores_average_over_keywords_within_k():
 
 def test_report_averages_per_category_and_overall():
     def result(category, mrr, ndcg_, coverage):
-        return QuestionResult(TestCase(question="q", keywords=["k"], category=category),
-                              {"mrr": mrr, "ndcg": ndcg_, "coverage": coverage}, [], 0.0)
+        return QuestionResult(
+            TestCase(question="q", keywords=["k"], category=category),
+            {"mrr": mrr, "ndcg": ndcg_, "coverage": coverage},
+            [],
+            0.0,
+        )
 
     report = EvalReport(10, [result("a", 1.0, 1.0, 1.0), result("a", 0.5, 0.0, 0.5), result("b", 0.0, 0.0, 0.0)])
     assert report.by_category()["a"] == pytest.approx({"n": 2, "mrr": 0.75, "ndcg": 0.5, "coverage": 0.75})
@@ -66,14 +70,28 @@ def test_load_tests_reports_the_bad_line(tmp_path):
 def test_evaluate_end_to_end_with_judge(corpus, embedder, tmp_path):
     kb = KnowledgeBase.open(store="faiss")
     kb.ingest(corpus)
-    tests = [TestCase(question="Who received the IIOTY award?", keywords=["Zebulon", "2023"],
-                      reference_answer="Maxine Zebulon, in 2023.", category="direct_fact"),
-             TestCase(question="What does Claimbot Scale Tier cost?", keywords=["$4,200", "nonexistent-keyword"],
-                      reference_answer="$4,200 per month.", category="numerical")]
-    model = ScriptedModel(["Maxine Zebulon received it in 2023 [1].",
-                           '{"feedback": "correct", "accuracy": 5, "completeness": 4, "relevance": 5}',
-                           "Claimbot Scale Tier costs $4,200/month [1].",
-                           '{"feedback": "right", "accuracy": 5, "completeness": 5, "relevance": 5}'])
+    tests = [
+        TestCase(
+            question="Who received the IIOTY award?",
+            keywords=["Zebulon", "2023"],
+            reference_answer="Maxine Zebulon, in 2023.",
+            category="direct_fact",
+        ),
+        TestCase(
+            question="What does Claimbot Scale Tier cost?",
+            keywords=["$4,200", "nonexistent-keyword"],
+            reference_answer="$4,200 per month.",
+            category="numerical",
+        ),
+    ]
+    model = ScriptedModel(
+        [
+            "Maxine Zebulon received it in 2023 [1].",
+            '{"feedback": "correct", "accuracy": 5, "completeness": 4, "relevance": 5}',
+            "Claimbot Scale Tier costs $4,200/month [1].",
+            '{"feedback": "right", "accuracy": 5, "completeness": 5, "relevance": 5}',
+        ]
+    )
     report = kb.evaluate(tests, k=5, judge=model, model=model)
     numeric = report.by_category()["numerical"]
     assert numeric["coverage"] == 0.5  # the made-up keyword can never be found

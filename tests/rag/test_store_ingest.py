@@ -35,16 +35,25 @@ def test_store_top_k_matches_exact_cosine(store, seed):
 
 def test_delete_sources_and_all_are_consistent(store):
     vectors = _random_unit(6, 8, 3)
-    store.add([f"c{i}" for i in range(6)], vectors, [f"t{i}" for i in range(6)],
-              [{"source": "a" if i < 3 else "b", "position": i % 3, "file_hash": "h" + ("a" if i < 3 else "b")}
-               for i in range(6)])
+    store.add(
+        [f"c{i}" for i in range(6)],
+        vectors,
+        [f"t{i}" for i in range(6)],
+        [
+            {"source": "a" if i < 3 else "b", "position": i % 3, "file_hash": "h" + ("a" if i < 3 else "b")}
+            for i in range(6)
+        ],
+    )
     assert store.source_hashes() == {"a": "ha", "b": "hb"}
     store.delete_sources(["a"])
     everything = store.all(vectors=True)
     assert everything.ids == ["c3", "c4", "c5"] and everything.texts == ["t3", "t4", "t5"]
     assert np.allclose(everything.vectors, vectors[3:], atol=1e-6)
     assert [cid for cid, _ in store.query(vectors[0], 10)] and {c for c, _ in store.query(vectors[0], 10)} <= {
-        "c3", "c4", "c5"}
+        "c3",
+        "c4",
+        "c5",
+    }
 
 
 def test_ingest_is_incremental(store, corpus, embedder):

@@ -57,13 +57,24 @@ def cli(home):
 
     def run(*args: str | bytes, stdin: bytes = b"", readonly: bool = False, timeout: float = 120) -> Result:
         env = {k: v for k, v in os.environ.items() if k != "LLMWORKS_RAISE_ERRORS"}
-        env.update(LLMWORKS_HOME=str(home), LLMWORKS_THREADS="1", HF_HUB_OFFLINE="1", COLUMNS="200",
-                   PYTHONIOENCODING="utf-8")
+        env.update(
+            LLMWORKS_HOME=str(home), LLMWORKS_THREADS="1", HF_HUB_OFFLINE="1", COLUMNS="200", PYTHONIOENCODING="utf-8"
+        )
         prefix = _as_root_without_override() if readonly else []
-        proc = subprocess.run([*prefix, sys.executable, "-m", "llmworks", *args], input=stdin, env=env,
-                              capture_output=True, timeout=timeout)
-        return Result(args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                      proc.stderr.decode("utf-8", "replace"), proc.stdout)
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "llmworks", *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+        )
+        return Result(
+            args,
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+            proc.stdout,
+        )
 
     return run
 

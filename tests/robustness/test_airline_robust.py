@@ -54,27 +54,33 @@ def test_names_stored_by_older_versions_are_cleaned_for_display(cli, booked, hom
     assert "Hopper [/]" in result.out  # rich markup in a name is shown, not interpreted (nor a crash)
 
 
-@pytest.mark.parametrize("name, why", [
-    ("A" * 5000, "too long"),  # the tool's schema allows 60; the CLI used to store 5,000
-    ("A" * 61, "at most 60"),
-    ("\x1b\x07\x9b\u202e", "name"),  # nothing left once the controls are gone
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("A" * 5000, "too long"),  # the tool's schema allows 60; the CLI used to store 5,000
+        ("A" * 61, "at most 60"),
+        ("\x1b\x07\x9b\u202e", "name"),  # nothing left once the controls are gone
+    ],
+)
 def test_bad_names_are_refused_and_nothing_is_written(cli, clean_failure, snapshot, booked, name, why):
     before, rows = snapshot(booked), _rows(booked)
     clean_failure(cli("airline", "book", "Paris", name, DAY), mentions=why)
     assert _rows(booked) == rows and snapshot(booked) == before
 
 
-@pytest.mark.parametrize("args, mentions", [
-    (("book", "Atlantis", "Grace Hopper", DAY), "does not fly to"),
-    (("book", "\x1b[31mParis\x1b[0m x", "Grace Hopper", DAY), "Paris"),  # echoed without the ESC (checked below)
-    (("book", "P" * 500, "Grace Hopper", DAY), "at most 40"),
-    (("book", "Paris", "Grace Hopper", "2027-13-45"), "date"),
-    (("book", "Paris", "Grace Hopper", "2000-01-01"), "past"),
-    (("cancel", "ZZZZZZ"), "ZZZZZZ"),
-    (("cancel", "x" * 300), "confirmation code"),
-    (("transcribe", "missing.wav"), "missing.wav"),
-])
+@pytest.mark.parametrize(
+    "args, mentions",
+    [
+        (("book", "Atlantis", "Grace Hopper", DAY), "does not fly to"),
+        (("book", "\x1b[31mParis\x1b[0m x", "Grace Hopper", DAY), "Paris"),  # echoed without the ESC (checked below)
+        (("book", "P" * 500, "Grace Hopper", DAY), "at most 40"),
+        (("book", "Paris", "Grace Hopper", "2027-13-45"), "date"),
+        (("book", "Paris", "Grace Hopper", "2000-01-01"), "past"),
+        (("cancel", "ZZZZZZ"), "ZZZZZZ"),
+        (("cancel", "x" * 300), "confirmation code"),
+        (("transcribe", "missing.wav"), "missing.wav"),
+    ],
+)
 def test_bad_arguments_fail_cleanly_and_write_nothing(cli, clean_failure, snapshot, booked, args, mentions):
     before = snapshot(booked)
     clean_failure(cli("airline", *args), mentions=mentions)
@@ -93,10 +99,15 @@ def _damage(path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage, args", [
-    ("garbage", ("bookings",)), ("garbage", ("book", "Paris", "Ada Lovelace", DAY)),
-    ("malformed", ("prices",)), ("malformed", ("book", "Paris", "Ada Lovelace", DAY)),
-])
+@pytest.mark.parametrize(
+    "damage, args",
+    [
+        ("garbage", ("bookings",)),
+        ("garbage", ("book", "Paris", "Ada Lovelace", DAY)),
+        ("malformed", ("prices",)),
+        ("malformed", ("book", "Paris", "Ada Lovelace", DAY)),
+    ],
+)
 def test_damaged_database_names_the_file_and_a_safe_step(cli, clean_failure, snapshot, booked, damage, args):
     path = _db(booked)
     for side in ("-wal", "-shm"):
@@ -122,8 +133,9 @@ def test_schema_from_a_newer_version_is_refused_cleanly(cli, clean_failure, snap
 
 
 @pytest.mark.parametrize("side_files", [True, False], ids=["with-shm", "clean-shutdown"])
-def test_read_only_data_dir_serves_reads_and_refuses_writes_cleanly(cli, clean_failure, snapshot, booked,
-                                                                     make_readonly, side_files):
+def test_read_only_data_dir_serves_reads_and_refuses_writes_cleanly(
+    cli, clean_failure, snapshot, booked, make_readonly, side_files
+):
     path = _db(booked)
     if not side_files:  # the last writer to close checkpoints and removes -wal/-shm; a reader then cannot make -shm
         db = sqlite3.connect(path)

@@ -76,7 +76,7 @@ def _damage(path) -> None:
     db.commit()
     db.close()
     data = bytearray(path.read_bytes())
-    data[4096:4096 * 2] = b"\xff" * 4096  # page 2: the table's root, read by every query
+    data[4096 : 4096 * 2] = b"\xff" * 4096  # page 2: the table's root, read by every query
     path.write_bytes(bytes(data))
 
 
@@ -95,9 +95,11 @@ def test_damaged_logs_db_names_the_file_and_a_safe_step(cli, clean_failure, snap
 
 def test_logs_works_on_a_read_only_data_dir(cli, home, make_readonly):
     db = sqlite3.connect(home / "logs.db")
-    db.execute("create table calls (id integer primary key, ts real, model text, kind text, messages text, "
-               "response text, input_tokens integer, output_tokens integer, cost_usd real, duration_s real, "
-               "ttft_s real, error text)")
+    db.execute(
+        "create table calls (id integer primary key, ts real, model text, kind text, messages text, "
+        "response text, input_tokens integer, output_tokens integer, cost_usd real, duration_s real, "
+        "ttft_s real, error text)"
+    )
     db.commit()
     db.close()
     make_readonly(home)
@@ -112,20 +114,23 @@ def test_models_works_on_a_read_only_data_dir(cli, home, make_readonly):
     assert "local/smollm2" in result.out
 
 
-@pytest.mark.parametrize("args, mentions", [
-    (("summarize", "http://[::1"), "http://[::1"),  # was "ValueError: Invalid IPv6 URL"
-    (("summarize", "http://xn--zz.com"), "xn--zz.com"),  # was "IDNAError: Invalid A-label"
-    (("summarize", "http://\u2488.com"), "com"),
-    (("summarize", "ftp://example.com/file"), "http"),
-    (("summarize", "http://127.0.0.1:9/"), "private"),  # refused before any connection
-    (("brochure", "Acme", "http://[::1"), "http://[::1"),
-    (("brochure", "Acme", "http://xn--zz.com"), "xn--zz.com"),
-    (("summarize", "https://example.com", "--style", "nope"), "neutral"),
-    (("brochure", "Acme", "https://example.com", "--tone", "nope"), "professional"),
-    (("tutor", ""), "Ask a question"),
-    (("store", "hi", "--config", "missing.toml"), "missing.toml"),
-    (("debate", "-a", "local/smollm2", "-b", "local/smollm2", "--rounds", "0"), "rounds"),
-])
+@pytest.mark.parametrize(
+    "args, mentions",
+    [
+        (("summarize", "http://[::1"), "http://[::1"),  # was "ValueError: Invalid IPv6 URL"
+        (("summarize", "http://xn--zz.com"), "xn--zz.com"),  # was "IDNAError: Invalid A-label"
+        (("summarize", "http://\u2488.com"), "com"),
+        (("summarize", "ftp://example.com/file"), "http"),
+        (("summarize", "http://127.0.0.1:9/"), "private"),  # refused before any connection
+        (("brochure", "Acme", "http://[::1"), "http://[::1"),
+        (("brochure", "Acme", "http://xn--zz.com"), "xn--zz.com"),
+        (("summarize", "https://example.com", "--style", "nope"), "neutral"),
+        (("brochure", "Acme", "https://example.com", "--tone", "nope"), "professional"),
+        (("tutor", ""), "Ask a question"),
+        (("store", "hi", "--config", "missing.toml"), "missing.toml"),
+        (("debate", "-a", "local/smollm2", "-b", "local/smollm2", "--rounds", "0"), "rounds"),
+    ],
+)
 def test_web_apps_refuse_bad_input_before_any_model_or_network(cli, clean_failure, snapshot, home, args, mentions):
     before = snapshot(home)
     clean_failure(cli(*args), mentions=mentions)

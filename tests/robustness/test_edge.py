@@ -49,25 +49,27 @@ CLASS_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(Error|Exception)\b:")
 
 def _run(case: str, **env) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k != "LLMWORKS_RAISE_ERRORS"} | env
-    return subprocess.run([sys.executable, "-c", DRIVER, case], capture_output=True, text=True, env=environ,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-c", DRIVER, case], capture_output=True, text=True, env=environ, timeout=60)
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("ours", "Error: The thing is broken. Fix it with llmworks fix."),
-    ("data", "Error: items.jsonl:7: price must be above 0 Edit the file."),
-    ("value", "Error: unexpected failure: math domain error (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
-    ("empty", "Error: unexpected failure: no details (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
-    ("key", "Error: unexpected failure: 'price' (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
-    ("malformed", "backup"),
-    ("readonly", "read-only"),
-    ("permission", "Cannot access /srv/data/out.csv: Permission denied."),
-    ("erofs", "Cannot access /mnt/ro/x: Read-only file system."),
-    ("decode", "not UTF-8"),
-    ("json", "invalid JSON at line 1, column 2"),
-    ("escape", "Error: unexpected failure: bad ]0;pwnedname[2J second line"),
-    ("secret", "[redacted]"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("ours", "Error: The thing is broken. Fix it with llmworks fix."),
+        ("data", "Error: items.jsonl:7: price must be above 0 Edit the file."),
+        ("value", "Error: unexpected failure: math domain error (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
+        ("empty", "Error: unexpected failure: no details (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
+        ("key", "Error: unexpected failure: 'price' (set LLMWORKS_RAISE_ERRORS=1 for the traceback)"),
+        ("malformed", "backup"),
+        ("readonly", "read-only"),
+        ("permission", "Cannot access /srv/data/out.csv: Permission denied."),
+        ("erofs", "Cannot access /mnt/ro/x: Read-only file system."),
+        ("decode", "not UTF-8"),
+        ("json", "invalid JSON at line 1, column 2"),
+        ("escape", "Error: unexpected failure: bad ]0;pwnedname[2J second line"),
+        ("secret", "[redacted]"),
+    ],
+)
 def test_every_failure_is_one_line_without_class_names(case, expected):
     result = _run(case)
     assert result.returncode == 1, result.stderr

@@ -8,8 +8,9 @@ import pytest
 
 
 def _row(k: int, price) -> str:
-    return json.dumps({"title": f"Anker usb cable {k}", "price": price, "text": f"Anker usb cable {k}, durable."},
-                      allow_nan=True)
+    return json.dumps(
+        {"title": f"Anker usb cable {k}", "price": price, "text": f"Anker usb cable {k}, durable."}, allow_nan=True
+    )
 
 
 @pytest.fixture
@@ -33,17 +34,22 @@ BAD_LINES = {
 }
 
 
-@pytest.mark.parametrize("kind, command", [(kind, "eval") for kind in BAD_LINES]
-                         + [("nan", command) for command in ("train", "finetune-export", "leaderboard")])
+@pytest.mark.parametrize(
+    "kind, command",
+    [(kind, "eval") for kind in BAD_LINES]
+    + [("nan", command) for command in ("train", "finetune-export", "leaderboard")],
+)
 def test_bad_item_line_is_named_by_file_and_line(cli, clean_failure, snapshot, home, tmp_path, items, kind, command):
     bad = tmp_path / "bad.jsonl"
     lines = items.read_text().splitlines()
     lines.insert(6, BAD_LINES[kind])  # line 7
     bad.write_text("\n".join(lines) + "\n")
-    args = {"eval": ("eval", "--pricer", "constant", "--data", str(bad), "--n", "5", "--json"),
-            "train": ("train", "--pricer", "constant", "--data", str(bad)),
-            "finetune-export": ("finetune", "export", "--data", str(bad), "--out", str(tmp_path / "ft.jsonl")),
-            "leaderboard": ("leaderboard", "--data", str(bad), "--n", "5", "--pricers", "constant")}[command]
+    args = {
+        "eval": ("eval", "--pricer", "constant", "--data", str(bad), "--n", "5", "--json"),
+        "train": ("train", "--pricer", "constant", "--data", str(bad)),
+        "finetune-export": ("finetune", "export", "--data", str(bad), "--out", str(tmp_path / "ft.jsonl")),
+        "leaderboard": ("leaderboard", "--data", str(bad), "--n", "5", "--pricers", "constant"),
+    }[command]
     before = snapshot(home)
     result = cli("pricer", *args)
     line = clean_failure(result, mentions=f"{bad}:7:")
@@ -53,12 +59,15 @@ def test_bad_item_line_is_named_by_file_and_line(cli, clean_failure, snapshot, h
     assert snapshot(home) == before and not (tmp_path / "ft.jsonl").exists()
 
 
-@pytest.mark.parametrize("content, mentions", [
-    (bytes(range(256)) * 20, "binary"),  # was "UnicodeDecodeError"
-    (_row(1, 5).replace("cable", "c\u00e2ble").encode("latin-1") + b"\n", "UTF-8"),
-    (b"\x00" * 100 + b"\n", "binary"),
-    (b"\n\n  \n", "no items"),
-])
+@pytest.mark.parametrize(
+    "content, mentions",
+    [
+        (bytes(range(256)) * 20, "binary"),  # was "UnicodeDecodeError"
+        (_row(1, 5).replace("cable", "c\u00e2ble").encode("latin-1") + b"\n", "UTF-8"),
+        (b"\x00" * 100 + b"\n", "binary"),
+        (b"\n\n  \n", "no items"),
+    ],
+)
 def test_unreadable_item_files_fail_cleanly(cli, clean_failure, tmp_path, content, mentions):
     path = tmp_path / "items.jsonl"
     path.write_bytes(content)
@@ -93,13 +102,16 @@ def test_damaged_saved_pricer_fails_cleanly(cli, clean_failure, snapshot, home, 
     assert snapshot(home) == before
 
 
-@pytest.mark.parametrize("args, mentions", [
-    (("estimate", ""), "description"),
-    (("estimate", "a thing", "--pricer", "never-trained"), "never-trained"),
-    (("eval", "--pricer", "nope", "--data", "items.jsonl"), "items.jsonl"),
-    (("train", "--pricer", "tfidf", "--data", "missing.jsonl"), "missing.jsonl"),
-    (("train", "--pricer", "constant", "--data", "{items}", "--set", "novalue"), "key=value"),
-])
+@pytest.mark.parametrize(
+    "args, mentions",
+    [
+        (("estimate", ""), "description"),
+        (("estimate", "a thing", "--pricer", "never-trained"), "never-trained"),
+        (("eval", "--pricer", "nope", "--data", "items.jsonl"), "items.jsonl"),
+        (("train", "--pricer", "tfidf", "--data", "missing.jsonl"), "missing.jsonl"),
+        (("train", "--pricer", "constant", "--data", "{items}", "--set", "novalue"), "key=value"),
+    ],
+)
 def test_bad_arguments_fail_cleanly(cli, clean_failure, items, args, mentions):
     args = tuple(a.replace("{items}", str(items)) for a in args)
     clean_failure(cli("pricer", *args), mentions=mentions)

@@ -32,8 +32,13 @@ def _content(db: Path) -> tuple:
     (Chroma itself records each open in its SQLite file, so its bytes are no measure)."""
     store = _open(db)
     chunks = store.all()
-    return (sorted(c.name for c in store._client.list_collections()), store.info(), chunks.ids, chunks.texts,
-            chunks.metadatas)
+    return (
+        sorted(c.name for c in store._client.list_collections()),
+        store.info(),
+        chunks.ids,
+        chunks.texts,
+        chunks.metadatas,
+    )
 
 
 @pytest.fixture
@@ -48,12 +53,15 @@ def index(tmp_path, monkeypatch):
     return docs, db
 
 
-@pytest.mark.parametrize("options,mentions", [
-    (["--chunk-overlap", "2000"], "--chunk-overlap must be between 0 and half the chunk size (500)"),
-    (["--chunk-size", "0"], "--chunk-size 0 is out of range"),
-    (["--chunk-size", "-5"], "--chunk-size -5 is out of range"),
-    (["--chunk-size", "300", "--chunk-overlap", "150"], "--chunk-overlap must be between 0 and half"),
-])
+@pytest.mark.parametrize(
+    "options,mentions",
+    [
+        (["--chunk-overlap", "2000"], "--chunk-overlap must be between 0 and half the chunk size (500)"),
+        (["--chunk-size", "0"], "--chunk-size 0 is out of range"),
+        (["--chunk-size", "-5"], "--chunk-size -5 is out of range"),
+        (["--chunk-size", "300", "--chunk-overlap", "150"], "--chunk-overlap must be between 0 and half"),
+    ],
+)
 def test_bad_ingest_options_change_nothing(index, options, mentions, cli, clean_failure, snapshot):
     docs, db = index
     count, before = _count(db), snapshot(db)
@@ -61,8 +69,7 @@ def test_bad_ingest_options_change_nothing(index, options, mentions, cli, clean_
     assert snapshot(db) == before and _count(db) == count > 0
 
 
-def test_a_missing_folder_or_one_with_nothing_readable_changes_nothing(index, tmp_path, cli, clean_failure,
-                                                                       snapshot):
+def test_a_missing_folder_or_one_with_nothing_readable_changes_nothing(index, tmp_path, cli, clean_failure, snapshot):
     docs, db = index
     content, before = _content(db), snapshot(db)
     clean_failure(cli("rag", "ingest", str(tmp_path / "no-such-folder"), "--db", str(db)), mentions="Not a folder")
@@ -71,8 +78,10 @@ def test_a_missing_folder_or_one_with_nothing_readable_changes_nothing(index, tm
     bad.mkdir()
     (bad / "report.pdf").write_bytes(b"%PDF-1.4 cut short")
     (bad / "notes.md").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8)  # a program renamed .md
-    line = clean_failure(cli("rag", "ingest", str(bad), "--db", str(db), "--chunk-size", "300", "--chunk-overlap",
-                             "50"), mentions="None of the 2 files")
+    line = clean_failure(
+        cli("rag", "ingest", str(bad), "--db", str(db), "--chunk-size", "300", "--chunk-overlap", "50"),
+        mentions="None of the 2 files",
+    )
     assert "notes.md looks binary" in line and "Cannot read PDF report.pdf" in line
     assert _content(db) == content and len(content[2]) > 0
 
@@ -81,9 +90,11 @@ def test_a_read_only_index_names_its_path_and_a_safe_next_step(index, cli, clean
     docs, db = index
     before = snapshot(db)
     make_readonly(db)
-    for args in (("rag", "ask", "Who won the IIOTY award?", "--db", str(db)),
-                 ("rag", "ingest", str(docs), "--db", str(db)),
-                 ("rag", "ingest", str(docs), "--db", str(db), "--chunk-size", "300", "--chunk-overlap", "50")):
+    for args in (
+        ("rag", "ask", "Who won the IIOTY award?", "--db", str(db)),
+        ("rag", "ingest", str(docs), "--db", str(db)),
+        ("rag", "ingest", str(docs), "--db", str(db), "--chunk-size", "300", "--chunk-overlap", "50"),
+    ):
         line = clean_failure(cli(*args, readonly=True), mentions=str(db))
         assert "read-only" in line and "chmod -R u+w" in line and "delete" not in line.lower()
     assert snapshot(db) == before

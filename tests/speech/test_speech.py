@@ -23,14 +23,17 @@ def samples_of(wav: bytes) -> tuple[int, np.ndarray]:
         return w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
 
 
-@pytest.mark.parametrize("ref, hyp, want", [
-    ("book a flight", "book a flight", 0.0),
-    ("Book a flight!", "book a FLIGHT", 0.0),
-    ("book a flight to paris", "book flight to paris", 0.2),  # one deletion in five words
-    ("book a flight", "book the flight now", 2 / 3),  # a substitution and an insertion
-    ("", "", 0.0),
-    ("", "noise", 1.0),
-])
+@pytest.mark.parametrize(
+    "ref, hyp, want",
+    [
+        ("book a flight", "book a flight", 0.0),
+        ("Book a flight!", "book a FLIGHT", 0.0),
+        ("book a flight to paris", "book flight to paris", 0.2),  # one deletion in five words
+        ("book a flight", "book the flight now", 2 / 3),  # a substitution and an insertion
+        ("", "", 0.0),
+        ("", "noise", 1.0),
+    ],
+)
 def test_word_error_rate(ref, hyp, want):
     assert word_error_rate(ref, hyp) == pytest.approx(want)
 

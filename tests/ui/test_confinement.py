@@ -3,7 +3,6 @@ lists), uploads are copied in, and saved pricers are unpickled only from the dat
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import pickle
@@ -63,6 +62,7 @@ def chunk_count(db: Path) -> int:
 
 # --- typed folders -------------------------------------------------------------------------------------------------
 
+
 def test_a_folder_outside_the_data_dir_is_not_ingested(outside, fake_embedder):
     home = get_settings().home
     status = rag_ui.ingest_folder(str(outside), "")
@@ -74,8 +74,9 @@ def test_a_folder_outside_the_data_dir_is_not_ingested(outside, fake_embedder):
 def test_dot_dot_symlinks_and_home_tricks_resolve_before_the_check(outside, typed, fake_embedder):
     home = get_settings().home
     (home / "link").symlink_to(outside)  # a symlink inside the data dir that leads out of it
-    typed = typed.format(home=home, up=os.path.relpath(outside, home),
-                         from_user_home=os.path.relpath(outside, Path.home()))
+    typed = typed.format(
+        home=home, up=os.path.relpath(outside, home), from_user_home=os.path.relpath(outside, Path.home())
+    )
     with pytest.raises(paths.PathNotAllowedError, match="LLMWORKS_UI_ALLOWED_DIRS"):
         paths.confine(typed, field="Folder to ingest")
     assert "LLMWORKS_UI_ALLOWED_DIRS" in rag_ui.ingest_folder(typed, "")
@@ -122,6 +123,7 @@ def test_store_config_outside_the_data_dir_is_refused(outside):
 
 # --- uploads -------------------------------------------------------------------------------------------------------
 
+
 def test_uploaded_files_are_copied_into_the_data_dir_and_ingested(tmp_path, fake_embedder):
     upload_dir = tmp_path / "gradio-tmp"  # where gradio keeps an upload: outside the data dir
     upload_dir.mkdir()
@@ -167,6 +169,7 @@ def test_the_tab_offers_an_upload_component():
 
 # --- saved pricers -------------------------------------------------------------------------------------------------
 
+
 class _Planted:
     """A pickle that runs code when loaded: it creates the file `marker`."""
 
@@ -181,8 +184,9 @@ def plant(folder: Path, marker: Path) -> Path:
     import joblib
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pricer.json").write_text(json.dumps(
-        {"name": "constant", "class": "llmworks.apps.pricer.baselines.ConstantPricer", "options": {}}))
+    (folder / "pricer.json").write_text(
+        json.dumps({"name": "constant", "class": "llmworks.apps.pricer.baselines.ConstantPricer", "options": {}})
+    )
     joblib.dump(_Planted(marker), folder / "pricer.joblib")
     return folder
 
@@ -251,9 +255,22 @@ def _damage(folder: Path, how: str) -> None:
         meta_path.write_bytes(b"\xff\xfe\x00garbage")
 
 
-@pytest.mark.parametrize("how", ["truncated", "garbage", "zlib garbage", "plain pickle of a list", "missing joblib",
-                                 "meta not json", "meta without class", "meta is a list", "meta names another module",
-                                 "meta names a missing class", "meta not utf-8"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "garbage",
+        "zlib garbage",
+        "plain pickle of a list",
+        "missing joblib",
+        "meta not json",
+        "meta without class",
+        "meta is a list",
+        "meta names another module",
+        "meta names a missing class",
+        "meta not utf-8",
+    ],
+)
 def test_a_damaged_saved_pricer_is_one_clear_line(how):
     from llmworks.apps.pricer import PricerError, load_pricer, make_pricer
     from llmworks.apps.pricer.items import Item

@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from llmworks.config import reset_settings
-
 from llmworks.llm import LLMError
 from llmworks.ui import launch_options
 from llmworks.ui.login import LoginThrottle, PasswordCheck, check_exposure, is_loopback
@@ -22,15 +21,25 @@ class Clock:
         return self.now
 
 
-@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
-                                            ("127.0.0.2", True), ("0.0.0.0", False), ("::", False),
-                                            ("192.168.1.5", False), ("myhost.lan", False), ("", False)])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.5", False),
+        ("myhost.lan", False),
+        ("", False),
+    ],
+)
 def test_loopback_hosts(host, loopback):
     assert is_loopback(host) is loopback
 
 
-@pytest.mark.parametrize("host, share", [("0.0.0.0", False), ("::", False), ("10.0.0.2", False),
-                                         ("127.0.0.1", True)])
+@pytest.mark.parametrize("host, share", [("0.0.0.0", False), ("::", False), ("10.0.0.2", False), ("127.0.0.1", True)])
 def test_exposed_without_a_login_refuses_to_start(host, share):
     with pytest.raises(LLMError, match="--insecure-no-auth") as e:
         launch_options(host=host, share=share)
@@ -66,8 +75,13 @@ def test_cli_passes_the_flag_and_auth(monkeypatch, capsys):
     monkeypatch.setattr(llmworks.ui, "launch", lambda **kw: calls.append(kw))  # no server in a unit test
     monkeypatch.setenv("LLMWORKS_UI_AUTH", "ana:s3cret")
     assert main(["ui"]) == 0
-    assert calls[-1] == {"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret"),
-                         "insecure_no_auth": False}
+    assert calls[-1] == {
+        "host": "127.0.0.1",
+        "port": 7860,
+        "share": False,
+        "auth": ("ana", "s3cret"),
+        "insecure_no_auth": False,
+    }
     monkeypatch.delenv("LLMWORKS_UI_AUTH")
     reset_settings()
     assert main(["ui", "--host", "0.0.0.0", "--insecure-no-auth"]) == 0
@@ -124,6 +138,7 @@ def test_gradio_login_is_rate_limited_per_address():
     _, url, _ = demo.launch(**options, prevent_thread_lock=True, quiet=True)
     try:
         with httpx.Client(base_url=url.rstrip("/"), timeout=10) as http:
+
             def login(user, password):
                 return http.post("/login", data={"username": user, "password": password}).status_code
 

@@ -7,9 +7,8 @@ import pytest
 
 from llmworks import llm
 from llmworks.llm.testing import FunctionModel, ScriptedModel
-from llmworks.ui import TABS, build_app
+from llmworks.ui import TABS, build_app, chat, debate, store, summarize, tutor
 from llmworks.ui import brochure as brochure_tab
-from llmworks.ui import chat, debate, store, summarize, tutor
 
 
 def test_app_builds_with_every_tab():
@@ -45,8 +44,10 @@ def test_chat_streams_and_shows_tokens_and_cost():
 
 def test_chat_without_streaming_keeps_history():
     model = ScriptedModel(["Second answer."])
-    history = [{"role": "user", "content": "First?"}, {"role": "assistant", "content": [{"type": "text",
-                                                                                          "text": "First answer."}]}]
+    history = [
+        {"role": "user", "content": "First?"},
+        {"role": "assistant", "content": [{"type": "text", "text": "First answer."}]},
+    ]
     *_, (new_history, stats, _) = chat.respond("Second?", history, "", model, 0.7, 64, False)
     assert new_history[-1]["content"] == "Second answer."
     assert [m["content"] for m in model.requests[0].messages] == ["First?", "First answer.", "Second?"]
@@ -77,8 +78,9 @@ def test_brochure_tab_shows_progress(site_url, allow_private):
             return {"links": [{"type": "careers", "url": f"{site_url}/careers"}]}
         return "# Quillfeather Robotics\nWe are hiring."
 
-    text, progress = list(brochure_tab.run("Quillfeather Robotics", site_url + "/", "professional", "English",
-                                           FunctionModel(brain)))[-1]
+    text, progress = list(
+        brochure_tab.run("Quillfeather Robotics", site_url + "/", "professional", "English", FunctionModel(brain))
+    )[-1]
     assert text == "# Quillfeather Robotics\nWe are hiring."
     assert f"Reading careers page {site_url}/careers" in progress
     assert progress.splitlines()[-1].startswith("- test/function · ") and "over 2 calls" in progress
@@ -91,7 +93,9 @@ def test_tutor_tab():
 
 def test_store_tab_says_which_context_was_added():
     model = ScriptedModel(["We don't sell belts, but hats are 60% off!"])
-    history, status, _ = list(store.respond("Any belts?", [{"role": "assistant", "content": "Welcome!"}], model, ""))[-1]
+    history, status, _ = list(store.respond("Any belts?", [{"role": "assistant", "content": "Welcome!"}], model, ""))[
+        -1
+    ]
     assert status.startswith("Context added for: belt.")
     assert history[-1]["content"] == "We don't sell belts, but hats are 60% off!"
     assert "does not sell belts" in model.requests[0].messages[0]["content"]
@@ -103,8 +107,10 @@ def test_debate_tab_runs_moderates_and_offers_the_transcript():
     *live, (convo, chat_view, totals, transcript) = debate.start(a, b, debate.NONE, "", "", "", "tea", 1, 50)
     assert any(len(v) == 2 and v[1]["content"].startswith("**Blake**") for _, v, _, _ in live)  # a message a turn
     assert "Blake (test/b) is speaking" in [status for *_, status, _ in live]
-    assert [m["content"] for m in chat_view] == ["**Alex** _(test/a)_: I disagree.",
-                                                 "**Blake** _(test/b)_: Let us agree."]
+    assert [m["content"] for m in chat_view] == [
+        "**Alex** _(test/a)_: I disagree.",
+        "**Blake** _(test/b)_: Let us agree.",
+    ]
     assert "2 turns" in totals and transcript and open(transcript).read().startswith("# Conversation: tea")
     *_, (convo, chat_view, totals, _) = debate.moderate(convo, "Be nice.", 1)
     assert chat_view[2] == {"role": "user", "content": "**Moderator**: Be nice."}
@@ -116,9 +122,15 @@ def test_debate_tab_errors_are_messages():
     assert state is None and totals.startswith("**Error:**")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("me:secret", ("me", "secret")), ("me:pa:ss", ("me", "pa:ss")), (None, None), ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("me:secret", ("me", "secret")),
+        ("me:pa:ss", ("me", "pa:ss")),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_auth_parsing(value, expected):
     from llmworks.commands.ui import parse_auth
 
@@ -141,8 +153,14 @@ def test_ui_command_binds_localhost_and_reads_auth_from_env(monkeypatch):
     monkeypatch.setattr(llmworks.ui, "launch", lambda **kw: calls.append(kw))  # no server in a unit test
     monkeypatch.setenv("LLMWORKS_UI_AUTH", "ana:s3cret")
     assert main(["ui"]) == 0
-    assert calls == [{"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret"),
-                      "insecure_no_auth": False}]
+    assert calls == [
+        {"host": "127.0.0.1", "port": 7860, "share": False, "auth": ("ana", "s3cret"), "insecure_no_auth": False}
+    ]
     assert main(["ui", "--host", "0.0.0.0", "--port", "9000", "--share", "--auth", "bo:pw"]) == 0
-    assert calls[-1] == {"host": "0.0.0.0", "port": 9000, "share": True, "auth": ("bo", "pw"),
-                         "insecure_no_auth": False}
+    assert calls[-1] == {
+        "host": "0.0.0.0",
+        "port": 9000,
+        "share": True,
+        "auth": ("bo", "pw"),
+        "insecure_no_auth": False,
+    }

@@ -27,30 +27,45 @@ def _page(title: str, body: str) -> bytes:
 
 
 PAGES = {
-    "/": _page(f"{COMPANY} - robots for greenhouses", f"""
+    "/": _page(
+        f"{COMPANY} - robots for greenhouses",
+        f"""
 <h1>{COMPANY}</h1>
 <p>{COMPANY} builds small autonomous robots that pollinate, prune and monitor plants in commercial greenhouses.
 Our robots work alongside growers day and night, so tomatoes and peppers ripen on schedule with less water.</p>
-<p>Growers in nine countries use our fleet software to run more than two thousand robots every day.</p>"""),
-    "/about": _page(f"About {COMPANY}", f"""
+<p>Growers in nine countries use our fleet software to run more than two thousand robots every day.</p>""",
+    ),
+    "/about": _page(
+        f"About {COMPANY}",
+        f"""
 <h1>About us</h1>
 <p>{COMPANY} was founded in 2017 in Tampere, Finland, by two agronomists and a roboticist who were tired of
 hand-pollinating tomatoes. Today the company employs 140 people across Tampere and Rotterdam.</p>
-<p>Our mission is to make fresh vegetables cheaper to grow close to the cities that eat them.</p>"""),
-    "/products.html": _page(f"Products - {COMPANY}", """
+<p>Our mission is to make fresh vegetables cheaper to grow close to the cities that eat them.</p>""",
+    ),
+    "/products.html": _page(
+        f"Products - {COMPANY}",
+        """
 <h1>Products</h1>
 <h2>Sprout-3</h2><p>Sprout-3 is our pollinating drone: it visits up to 4,000 flowers an hour and docks itself to
 recharge. It weighs 450 grams and flies safely between rows of plants.</p>
 <h2>GreenLoom</h2><p>GreenLoom is the fleet software that plans every robot's route, tracks plant health and sends
-growers a morning report.</p>"""),
-    "/careers": _page(f"Careers at {COMPANY}", """
+growers a morning report.</p>""",
+    ),
+    "/careers": _page(
+        f"Careers at {COMPANY}",
+        """
 <h1>Careers</h1><p>We hire engineers, plant scientists and field technicians who like getting their hands dirty.
 Everyone gets a share option, a 4-day week in summer and fresh tomatoes.</p>
 <h2 id="open-roles">Open roles</h2><ul><li>Embedded software engineer (Tampere)</li>
-<li>Field robotics technician (Rotterdam)</li></ul>"""),
-    "/blog/": _page(f"Blog - {COMPANY}", """
+<li>Field robotics technician (Rotterdam)</li></ul>""",
+    ),
+    "/blog/": _page(
+        f"Blog - {COMPANY}",
+        """
 <h1>Blog</h1><p>Notes from the greenhouse: how we taught Sprout-3 to find flowers under leaves, and what we learned
-from a winter of night shifts in Dutch glasshouses. New posts every month from our engineering team.</p>"""),
+from a winter of night shifts in Dutch glasshouses. New posts every month from our engineering team.</p>""",
+    ),
     "/terms": _page("Terms of service", "<h1>Terms</h1><p>These terms govern your use of this web site. " * 5 + "</p>"),
     "/privacy": _page("Privacy policy", "<h1>Privacy</h1><p>We collect as little data as we can. " * 5 + "</p>"),
     "/botwall": b"""<!doctype html><html><head><title>Just a moment...</title></head><body>

@@ -35,19 +35,32 @@ def test_candidates_are_the_sites_own_pages_without_legal_or_mail(landing, site_
 
 
 def test_candidates_keep_subdomains_and_drop_logins_files_and_other_sites():
-    links = [web.Link("https://www.acme.example/about", "About"), web.Link("https://jobs.acme.example/open", "Jobs"),
-             web.Link("https://www.acme.example/session", "Log in"), web.Link("https://acme.example/account", "Me"),
-             web.Link("https://acme.example/report.pdf", "Annual report"), web.Link("https://other.example/", "Ad"),
-             web.Link("https://www.acme.example/", "Home")]
+    links = [
+        web.Link("https://www.acme.example/about", "About"),
+        web.Link("https://jobs.acme.example/open", "Jobs"),
+        web.Link("https://www.acme.example/session", "Log in"),
+        web.Link("https://acme.example/account", "Me"),
+        web.Link("https://acme.example/report.pdf", "Annual report"),
+        web.Link("https://other.example/", "Ad"),
+        web.Link("https://www.acme.example/", "Home"),
+    ]
     page = web.Page("https://www.acme.example/", "Acme", "text", links)
-    assert [link.url for link in candidate_links(page)] == ["https://www.acme.example/about",
-                                                            "https://jobs.acme.example/open"]
+    assert [link.url for link in candidate_links(page)] == [
+        "https://www.acme.example/about",
+        "https://jobs.acme.example/open",
+    ]
 
 
 def test_a_company_name_that_looks_like_an_excluded_word_keeps_its_pages():
-    page = web.Page("https://www.cartier.example/", "Cartier", "text",
-                    [web.Link("https://www.cartier.example/about", "About"),
-                     web.Link("https://www.cartier.example/legal/terms", "Legal")])
+    page = web.Page(
+        "https://www.cartier.example/",
+        "Cartier",
+        "text",
+        [
+            web.Link("https://www.cartier.example/about", "About"),
+            web.Link("https://www.cartier.example/legal/terms", "Legal"),
+        ],
+    )
     assert [link.url for link in candidate_links(page)] == ["https://www.cartier.example/about"]
 
 
@@ -66,19 +79,23 @@ def test_schema_offers_only_links_from_the_page(landing, site_url):
 def test_strays_of_a_remote_model_are_dropped_in_code(landing, site_url):
     """A model that ignores the schema's enum: invented, legal, mail, other-site and repeated links are removed,
     a relative one is made absolute, and a loose type is normalised."""
-    reply = {"links": [
-        {"type": "about page", "url": "/about"},
-        {"type": "careers", "url": f"{site_url}/jobs-we-made-up"},
-        {"type": "company", "url": f"{site_url}/terms"},
-        {"type": "company", "url": f"{site_url}/privacy"},
-        {"type": "company", "url": "mailto:hello@quillfeather.example"},
-        {"type": "company", "url": "https://social.example/quillfeather"},
-        {"type": "about", "url": f"{site_url}/about#team"},
-        {"type": "products", "url": f"{site_url}/products.html"},
-    ]}
+    reply = {
+        "links": [
+            {"type": "about page", "url": "/about"},
+            {"type": "careers", "url": f"{site_url}/jobs-we-made-up"},
+            {"type": "company", "url": f"{site_url}/terms"},
+            {"type": "company", "url": f"{site_url}/privacy"},
+            {"type": "company", "url": "mailto:hello@quillfeather.example"},
+            {"type": "company", "url": "https://social.example/quillfeather"},
+            {"type": "about", "url": f"{site_url}/about#team"},
+            {"type": "products", "url": f"{site_url}/products.html"},
+        ]
+    }
     chosen = select_links(landing, model=ScriptedModel([json.dumps(reply)]))
-    assert chosen == [LinkChoice(type="about", url=f"{site_url}/about"),
-                      LinkChoice(type="products", url=f"{site_url}/products.html")]
+    assert chosen == [
+        LinkChoice(type="about", url=f"{site_url}/about"),
+        LinkChoice(type="products", url=f"{site_url}/products.html"),
+    ]
 
 
 def test_clean_selection_respects_max_links(landing):
@@ -90,8 +107,12 @@ def test_clean_selection_respects_max_links(landing):
 def test_pipeline_reads_chosen_pages_and_writes_from_them(site_url, allow_private):
     def brain(request: llm.Request):
         if request.schema:
-            return {"links": [{"type": "about", "url": f"{site_url}/about"},
-                              {"type": "products", "url": f"{site_url}/products.html"}]}
+            return {
+                "links": [
+                    {"type": "about", "url": f"{site_url}/about"},
+                    {"type": "products", "url": f"{site_url}/products.html"},
+                ]
+            }
         return f"# {COMPANY}\nFounded in 2017 in Tampere."
 
     model = FunctionModel(brain)
@@ -122,8 +143,7 @@ def test_a_broken_sub_page_is_skipped_not_fatal(site_url, allow_private):
 
     model = ScriptedModel([json.dumps({"links": [{"type": "careers", "url": f"{site_url}/careers"}]}), "Brochure."])
     seen = list(run(COMPANY, site_url + "/", model=model, fetch=fetch))
-    assert any(isinstance(e, Progress) and e.warning and e.text.startswith(f"Skipped {site_url}/careers")
-               for e in seen)
+    assert any(isinstance(e, Progress) and e.warning and e.text.startswith(f"Skipped {site_url}/careers") for e in seen)
     assert [p.url for p in seen[-1].result.pages] == [f"{site_url}/"]
 
 
@@ -150,8 +170,9 @@ def test_unknown_tone_is_a_clear_error():
 @pytest.mark.slow
 def test_end_to_end_on_the_embedded_model(site_url, allow_private):
     """local/smollm2 picks links (schema-constrained), reads them and writes about the fixture company."""
-    done = events.result(run(COMPANY, site_url + "/", model="local/smollm2", temperature=0.0, max_links=1,
-                             max_tokens=120))
+    done = events.result(
+        run(COMPANY, site_url + "/", model="local/smollm2", temperature=0.0, max_links=1, max_tokens=120)
+    )
     on_page = {link.url for link in done.pages[0].links}
     assert done.links, "the model chose no link at all"
     for choice in done.links:
@@ -165,10 +186,22 @@ def test_end_to_end_on_the_embedded_model(site_url, allow_private):
 
 
 def test_same_site_follows_the_public_suffix_list():
-    page = web.Page("https://shop.co.uk/", "Shop", "text",
-                    [web.Link("https://shop.co.uk/about", "About"), web.Link("https://jobs.shop.co.uk/open", "Jobs"),
-                     web.Link("https://rival.co.uk/about", "Rival"), web.Link("https://other.github.io/", "Pages")])
+    page = web.Page(
+        "https://shop.co.uk/",
+        "Shop",
+        "text",
+        [
+            web.Link("https://shop.co.uk/about", "About"),
+            web.Link("https://jobs.shop.co.uk/open", "Jobs"),
+            web.Link("https://rival.co.uk/about", "Rival"),
+            web.Link("https://other.github.io/", "Pages"),
+        ],
+    )
     assert [link.url for link in candidate_links(page)] == ["https://shop.co.uk/about", "https://jobs.shop.co.uk/open"]
-    pages = web.Page("https://me.github.io/", "Me", "text",
-                     [web.Link("https://me.github.io/cv", "CV"), web.Link("https://you.github.io/cv", "Not me")])
+    pages = web.Page(
+        "https://me.github.io/",
+        "Me",
+        "text",
+        [web.Link("https://me.github.io/cv", "CV"), web.Link("https://you.github.io/cv", "Not me")],
+    )
     assert [link.url for link in candidate_links(pages)] == ["https://me.github.io/cv"]

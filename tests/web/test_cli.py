@@ -61,8 +61,23 @@ def test_summarize_tutor_and_store_on_the_embedded_model(site_url, allow_private
 @pytest.mark.slow
 def test_debate_saves_a_transcript(tmp_path, capsys):
     out_file = tmp_path / "debate.md"
-    code = main(["debate", "-a", "local/smollm2", "-b", "local/smollm2", "--rounds", "1", "--max-tokens", "24",
-                 "--topic", "cats or dogs", "-o", str(out_file)])
+    code = main(
+        [
+            "debate",
+            "-a",
+            "local/smollm2",
+            "-b",
+            "local/smollm2",
+            "--rounds",
+            "1",
+            "--max-tokens",
+            "24",
+            "--topic",
+            "cats or dogs",
+            "-o",
+            str(out_file),
+        ]
+    )
     assert code == 0
     out, err = capsys.readouterr()
     assert "**Alex** _(local/smollm2)_: " in out and "**Blake** _(local/smollm2)_: " in out
@@ -91,7 +106,7 @@ def test_options_left_out_are_the_apps_defaults(site_url, allow_private, scripte
     from llmworks.apps.tutor import tutor
 
     for module, tokens in ((summarizer, 111), (tutor, 222), (brochure, 333)):  # the commands have no default
-        monkeypatch.setattr(module, "REPLY_TOKENS", tokens)                  # of their own to fall back on
+        monkeypatch.setattr(module, "REPLY_TOKENS", tokens)  # of their own to fall back on
     model = scripted(FunctionModel(lambda r: {"links": []} if r.schema else "ok"))
     assert main(["summarize", site_url + "/about", "-m", "test/scripted"]) == 0
     assert main(["tutor", "What is a token?", "-m", "test/scripted"]) == 0
@@ -111,9 +126,12 @@ def test_brochure_json_names_the_links_and_pages(site_url, allow_private, script
     scripted(FunctionModel(brain))
     assert main(["brochure", "Quillfeather", site_url + "/", "-m", "test/scripted", "--json", "-u"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out) == {"company": "Quillfeather", "brochure": "# Quillfeather",
-                               "links": [{"type": "careers", "url": f"{site_url}/careers"}],
-                               "pages": [f"{site_url}/", f"{site_url}/careers"]}
+    assert json.loads(out) == {
+        "company": "Quillfeather",
+        "brochure": "# Quillfeather",
+        "links": [{"type": "careers", "url": f"{site_url}/careers"}],
+        "pages": [f"{site_url}/", f"{site_url}/careers"],
+    }
     assert f"Reading careers page {site_url}/careers" in err and "over 2 calls" in err
 
 
@@ -133,8 +151,9 @@ def test_debate_prints_who_speaks_and_keeps_the_transcript(scripted, tmp_path, c
     scripted(FunctionModel(lambda r: "I disagree.", name="test/a"), "test/a")
     scripted(FunctionModel(lambda r: "Let us agree.", name="test/b"), "test/b")
     out_file = tmp_path / "t.md"
-    assert main(["debate", "-a", "test/a", "-b", "test/b", "-n", "1", "--persona-b", "Be kind.",
-                 "-o", str(out_file)]) == 0
+    assert (
+        main(["debate", "-a", "test/a", "-b", "test/b", "-n", "1", "--persona-b", "Be kind.", "-o", str(out_file)]) == 0
+    )
     out, err = capsys.readouterr()
     assert out == "**Alex** _(test/a)_: I disagree.\n\n**Blake** _(test/b)_: Let us agree.\n\n"
     assert err.splitlines()[-1].startswith("2 turns; ") and f"Transcript: {out_file}" in err

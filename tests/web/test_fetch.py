@@ -91,11 +91,23 @@ def test_local_address_refused_by_default(site_url):
         web.fetch(site_url + "/")
 
 
-@pytest.mark.parametrize("url", [
-    "http://localhost/", "http://127.0.0.1:8080/admin", "http://10.1.2.3/", "http://192.168.0.1/",
-    "http://172.16.5.4/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://[fe80::1]/",
-    "http://100.64.0.1/", "http://0.0.0.0/", "http://0x7f000001/", "http://[::ffff:127.0.0.1]/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/",
+        "http://127.0.0.1:8080/admin",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/",
+        "http://172.16.5.4/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0/",
+        "http://0x7f000001/",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+)
 def test_private_loopback_and_link_local_refused(url, no_network):
     with pytest.raises(web.BlockedAddressError):
         web.fetch(url)
@@ -156,9 +168,11 @@ def _pretend_public(monkeypatch, name: str, address: str, *, once: bool = False)
 
 
 def test_base_href_and_declared_charset_are_honoured():
-    body = ("<html><head><title>Caf\u00e9 Pr\u00e9cis</title><base href='https://cdn.example/site/'></head><body>"
-            "<p>" + "Nous servons un caf\u00e9 cr\u00e8me tr\u00e8s doux chaque matin. " * 4 + "</p>"
-            "<a href='menu.html'>Menu</a></body></html>").encode("cp1252")
+    body = (
+        "<html><head><title>Caf\u00e9 Pr\u00e9cis</title><base href='https://cdn.example/site/'></head><body>"
+        "<p>" + "Nous servons un caf\u00e9 cr\u00e8me tr\u00e8s doux chaque matin. " * 4 + "</p>"
+        "<a href='menu.html'>Menu</a></body></html>"
+    ).encode("cp1252")
     page = web.parse_html(body, "https://cafe.example/", charset="cp1252")
     assert page.title == "Café Précis" and "café crème" in page.text
     assert [link.url for link in page.links] == ["https://cdn.example/site/menu.html"]
@@ -171,44 +185,53 @@ def test_clip_text_cuts_at_a_boundary():
     assert web.clip_text(text, 1000) == text
 
 
-@pytest.mark.parametrize("url", [
-    "http://[64:ff9b::7f00:1]/",  # NAT64 of 127.0.0.1
-    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of 169.254.169.254
-    "http://[64:ff9b:1::a00:1]/",  # local-use NAT64 prefix (RFC 8215)
-    "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
-    "http://[2002:c0a8:1::1]/",  # 6to4 of 192.168.0.1
-    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo
-    "http://[::127.0.0.1]/",  # IPv4-compatible
-    "http://[::10.0.0.1]/",
-    "http://[::ffff:0:7f00:1]/",  # IPv4-translated
-    "http://[::ffff:10.0.0.1]/",  # IPv4-mapped
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[64:ff9b::7f00:1]/",  # NAT64 of 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of 169.254.169.254
+        "http://[64:ff9b:1::a00:1]/",  # local-use NAT64 prefix (RFC 8215)
+        "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "http://[2002:c0a8:1::1]/",  # 6to4 of 192.168.0.1
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo
+        "http://[::127.0.0.1]/",  # IPv4-compatible
+        "http://[::10.0.0.1]/",
+        "http://[::ffff:0:7f00:1]/",  # IPv4-translated
+        "http://[::ffff:10.0.0.1]/",  # IPv4-mapped
+    ],
+)
 def test_ipv6_forms_that_embed_a_private_ipv4_are_refused(url, no_network):
     with pytest.raises(web.BlockedAddressError, match="LLMWORKS_ALLOW_PRIVATE_URLS"):
         web.fetch(url)
 
 
-@pytest.mark.parametrize("address, public", [
-    ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8: a real gateway's way to a public host
-    ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
-    ("::ffff:8.8.8.8", True),
-    ("2606:4700:4700::1111", True),
-    ("64:ff9b::7f00:1", False),
-    ("2002:a00:1::1", False),
-    ("::8.8.8.8", False),  # IPv4-compatible is deprecated: never a public destination
-])
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8: a real gateway's way to a public host
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("::ffff:8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("64:ff9b::7f00:1", False),
+        ("2002:a00:1::1", False),
+        ("::8.8.8.8", False),  # IPv4-compatible is deprecated: never a public destination
+    ],
+)
 def test_embedded_ipv4_decides(address, public):
     assert fetch_module.is_public(ipaddress.ip_address(address)) is public
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://[::1/", "Invalid IPv6 URL"),
-    ("http://[abc]/", "not a valid URL"),
-    ("http://[::1]:99999/", "Port out of range"),
-    ("http://xn--zz.com/", "host name is not valid"),
-    ("http://xn--a.com/", "host name is not valid"),
-    ("http://" + "a" * 70 + ".com/", "not a valid host name"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://[::1/", "Invalid IPv6 URL"),
+        ("http://[abc]/", "not a valid URL"),
+        ("http://[::1]:99999/", "Port out of range"),
+        ("http://xn--zz.com/", "host name is not valid"),
+        ("http://xn--a.com/", "host name is not valid"),
+        ("http://" + "a" * 70 + ".com/", "not a valid host name"),
+    ],
+)
 def test_malformed_urls_are_one_line_fetch_errors(url, reason, no_network):
     with pytest.raises(web.FetchError, match=reason) as e:
         web.fetch(url)

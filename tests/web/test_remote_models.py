@@ -66,8 +66,12 @@ def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
     brochure = done.result
     assert [c.url for c in brochure.links] == [f"{site_url}/about", f"{site_url}/products.html", f"{site_url}/careers"]
     read = [e.text for e in events if isinstance(e, Progress) and e.text.startswith("Reading ")]
-    assert read == [f"Reading {site_url}/", f"Reading about page {site_url}/about",
-                    f"Reading products page {site_url}/products.html", f"Reading careers page {site_url}/careers"]
+    assert read == [
+        f"Reading {site_url}/",
+        f"Reading about page {site_url}/about",
+        f"Reading products page {site_url}/products.html",
+        f"Reading careers page {site_url}/careers",
+    ]
     # step 3 streamed, with usage requested, from a prompt holding the pages' facts
     assert brochure_call["body"]["stream"] is True
     assert brochure_call["body"]["stream_options"] == {"include_usage": True}
@@ -86,17 +90,28 @@ def test_brochure_on_gpt_4_1_mini(site_url, allow_private, openai_key):
     assert done.usage.cost_usd == pytest.approx(catalog.cost_usd("openai/gpt-4.1-mini", 312, 71) + usage.cost_usd)
 
 
-
 def _sse(text: str, usage: tuple[int, int]) -> bytes:
     """A chat-completions stream as the API sends it: role chunk, content chunks, finish chunk, usage chunk."""
-    base = {"id": "chatcmpl-CQdebate0001", "object": "chat.completion.chunk", "created": 1763900100,
-            "model": "gpt-4.1-mini-2025-04-14", "system_fingerprint": "fp_6f2eabb9a5"}
+    base = {
+        "id": "chatcmpl-CQdebate0001",
+        "object": "chat.completion.chunk",
+        "created": 1763900100,
+        "model": "gpt-4.1-mini-2025-04-14",
+        "system_fingerprint": "fp_6f2eabb9a5",
+    }
     chunks = [{**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
-    chunks += [{**base, "choices": [{"index": 0, "delta": {"content": w + " "}, "finish_reason": None}]}
-               for w in text.split(" ")]
-    chunks += [{**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-               {**base, "choices": [], "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
-                                                 "total_tokens": sum(usage)}}]
+    chunks += [
+        {**base, "choices": [{"index": 0, "delta": {"content": w + " "}, "finish_reason": None}]}
+        for w in text.split(" ")
+    ]
+    chunks += [
+        {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        {
+            **base,
+            "choices": [],
+            "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
+        },
+    ]
     return ("".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n").encode()
 
 
@@ -113,13 +128,18 @@ def test_debate_with_a_remote_speaker_totals_its_cost(openai_key):
         seen.append(json.loads(request.content))
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=replies[len(seen) - 1])
 
-    convo = Conversation([Speaker("Alex", local, "Argue."), Speaker("Blake", "openai/gpt-4.1-mini", "Agree.")],
-                         topic="tea or coffee")
+    convo = Conversation(
+        [Speaker("Alex", local, "Argue."), Speaker("Blake", "openai/gpt-4.1-mini", "Agree.")], topic="tea or coffee"
+    )
     with respx.mock() as mock:
         mock.post("https://api.openai.com/v1/chat/completions").mock(side_effect=respond)
         debate = events.result(convo.run(2))
-    assert [t.text for t in convo.turns] == ["Coffee is better.", "Tea is calmer, Alex.", "Coffee is better.",
-                                             "Tea still wins."]
+    assert [t.text for t in convo.turns] == [
+        "Coffee is better.",
+        "Tea is calmer, Alex.",
+        "Coffee is better.",
+        "Tea still wins.",
+    ]
     assert convo.turns[1].model == "openai/gpt-4.1-mini"
     second = seen[1]["messages"]
     assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]

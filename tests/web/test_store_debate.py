@@ -46,19 +46,24 @@ def test_topics_match_whole_words_case_insensitively():
 
 def test_config_file_drives_prompt_and_topics(tmp_path):
     path = tmp_path / "bikes.toml"
-    path.write_text('name = "Spokes"\nsystem = "You sell bicycles."\n'
-                    '[[topics]]\nkeywords = "helmet"\ncontext = "Helmets are free with every bike."\n')
+    path.write_text(
+        'name = "Spokes"\nsystem = "You sell bicycles."\n'
+        '[[topics]]\nkeywords = "helmet"\ncontext = "Helmets are free with every bike."\n'
+    )
     model = ScriptedModel(["Yes!"])
     bot = StoreAssistant(StoreConfig.load(path), model=model)
     bot.reply("Do I get a helmet?")
     assert model.requests[0].messages[0]["content"] == "You sell bicycles.\n\nHelmets are free with every bike."
 
 
-@pytest.mark.parametrize("text, error", [
-    ('name = "x"\n', "needs a `system` prompt"),
-    ('system = "s"\n[[topics]]\nkeywords = ["a"]\n', "topic 1 needs"),
-    ("system = \n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ('name = "x"\n', "needs a `system` prompt"),
+        ('system = "s"\n[[topics]]\nkeywords = ["a"]\n', "topic 1 needs"),
+        ("system = \n", "not valid TOML"),
+    ],
+)
 def test_bad_config_is_a_clear_error(tmp_path, text, error):
     path = tmp_path / "store.toml"
     path.write_text(text)
@@ -119,8 +124,9 @@ def test_usage_is_totalled_and_unknown_cost_stays_unknown():
 
 
 def test_transcript_is_markdown_saved_atomically(tmp_path, llmworks_home):
-    convo = Conversation([Speaker("A", ScriptedModel(["Hi."]), "p"), Speaker("B", ScriptedModel(["Hello."]), "q")],
-                         topic="Greetings!")
+    convo = Conversation(
+        [Speaker("A", ScriptedModel(["Hi."]), "p"), Speaker("B", ScriptedModel(["Hello."]), "q")], topic="Greetings!"
+    )
     list(convo.run(1))
     path = convo.save()
     assert path.parent == llmworks_home / "debates" and path.name.endswith("-greetings.md")
@@ -151,8 +157,10 @@ def test_speaker_count_names_and_models_are_checked():
 def test_speakers_get_default_names_and_personas_unless_given():
     a, b = ScriptedModel([]), ScriptedModel([])
     convo = Conversation.between([a, b], [None, "  Be kind.  "], topic=" tea ", max_tokens=None)
-    assert [(s.name, s.model, s.persona) for s in convo.speakers] == [("Alex", a, DEFAULT_PERSONAS[0]),
-                                                                      ("Blake", b, "Be kind.")]
+    assert [(s.name, s.model, s.persona) for s in convo.speakers] == [
+        ("Alex", a, DEFAULT_PERSONAS[0]),
+        ("Blake", b, "Be kind."),
+    ]
     assert convo.topic == "tea" and convo.max_tokens == 200
 
 
@@ -161,8 +169,12 @@ def test_store_and_debate_on_the_embedded_model():
     bot = StoreAssistant(model="local/smollm2", temperature=0.0, max_tokens=40)
     reply = bot.reply("Do you sell belts?")
     assert reply.text.strip() and reply.response.usage.output_tokens > 3
-    convo = Conversation([Speaker("Alex", "local/smollm2", "Argue."), Speaker("Blake", "local/smollm2", "Agree.")],
-                         topic="tea or coffee", temperature=0.0, max_tokens=30)
+    convo = Conversation(
+        [Speaker("Alex", "local/smollm2", "Argue."), Speaker("Blake", "local/smollm2", "Agree.")],
+        topic="tea or coffee",
+        temperature=0.0,
+        max_tokens=30,
+    )
     list(convo.run(1))
     assert len(convo.turns) == 2 and all(t.model == "local/smollm2" for t in convo.turns)
     assert convo.usage.output_tokens > 4 and convo.usage.cost_usd == 0.0

@@ -7,18 +7,19 @@ holding ESC sequences must not drive the terminal.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .repl import repl, utf8
 
 airline = typer.Typer(
-    name="airline", help="FlightAI: an airline assistant that calls tools on a real database (prices, bookings).",
+    name="airline",
+    help="FlightAI: an airline assistant that calls tools on a real database (prices, bookings).",
     no_args_is_help=True,
 )
 
-ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL)")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -27,14 +28,15 @@ def register(app: typer.Typer) -> None:
 
 @airline.command()
 def chat(
-    message: Annotated[Optional[str], typer.Argument(help="one question; omit for an interactive chat")] = None,
+    message: Annotated[str | None, typer.Argument(help="one question; omit for an interactive chat")] = None,
     model: ModelOpt = None,
-    temperature: Annotated[Optional[str], typer.Option("--temperature", "-t", metavar="FLOAT",
-                                                       help="sampling temperature")] = None,
-    speak: Annotated[Optional[Path], typer.Option("--speak", help="also write each reply as WAV into this folder")] = None,
-    translate: Annotated[Optional[str], typer.Option("--translate", help="also show replies in this language")] = None,
-    translator: Annotated[Optional[str], typer.Option("--translator", help="model that translates (default: -m)")] = None,
-    audio: Annotated[Optional[Path], typer.Option("--audio", help="ask by voice: transcribe this audio file")] = None,
+    temperature: Annotated[
+        str | None, typer.Option("--temperature", "-t", metavar="FLOAT", help="sampling temperature")
+    ] = None,
+    speak: Annotated[Path | None, typer.Option("--speak", help="also write each reply as WAV into this folder")] = None,
+    translate: Annotated[str | None, typer.Option("--translate", help="also show replies in this language")] = None,
+    translator: Annotated[str | None, typer.Option("--translator", help="model that translates (default: -m)")] = None,
+    audio: Annotated[Path | None, typer.Option("--audio", help="ask by voice: transcribe this audio file")] = None,
     usage: Annotated[bool, typer.Option("--usage", "-u", help="print tokens and cost after each reply")] = False,
 ) -> None:
     """Chat with FlightAI; tool calls are shown as they happen.
@@ -59,8 +61,7 @@ def chat(
     if first:
         _turn(bot, first, speak, translate, translator, usage)
         return
-    repl(f"FlightAI on {bot.model.name}", lambda line: _turn(bot, line, speak, translate, translator, usage),
-         bot.reset)
+    repl(f"FlightAI on {bot.model.name}", lambda line: _turn(bot, line, speak, translate, translator, usage), bot.reset)
 
 
 def _temperature(value: str | None, translate: str | None) -> tuple[float | None, str | None]:
@@ -71,13 +72,15 @@ def _temperature(value: str | None, translate: str | None) -> tuple[float | None
     try:
         return float(value), translate
     except ValueError:
-        typer.secho(f"Note: -t {value} as a language is deprecated (-t is the temperature now); "
-                    f"use --translate {value}.", fg="yellow", err=True)
+        typer.secho(
+            f"Note: -t {value} as a language is deprecated (-t is the temperature now); use --translate {value}.",
+            fg="yellow",
+            err=True,
+        )
         return None, translate or value
 
 
-def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None,
-          usage: bool) -> None:
+def _turn(bot, message: str, speak: Path | None, language: str | None, translator: str | None, usage: bool) -> None:
     from llmworks.text import printable
 
     from .render import render
@@ -116,7 +119,7 @@ def prices() -> None:
 
 @airline.command()
 def bookings(
-    passenger: Annotated[Optional[str], typer.Argument(help="only this passenger's bookings")] = None,
+    passenger: Annotated[str | None, typer.Argument(help="only this passenger's bookings")] = None,
 ) -> None:
     """Show the bookings in the database.
 

@@ -9,7 +9,9 @@ import typer
 
 from .repl import repl, utf8
 
-ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b)")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b)")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,8 +47,10 @@ def chat(
         prompt = f"{prompt}\n\n{piped}" if prompt else piped
     elif (prompt is not None and not prompt.strip()) or (piped is not None and prompt is None):
         # `chat ""` or an empty pipe is a mistake: going interactive would hang a script or ask an empty question
-        raise LlmworksError("Nothing to ask: the prompt is empty.",
-                            'Type a question, e.g. llmworks chat "Hello", or run llmworks chat alone for a conversation.')
+        raise LlmworksError(
+            "Nothing to ask: the prompt is empty.",
+            'Type a question, e.g. llmworks chat "Hello", or run llmworks chat alone for a conversation.',
+        )
     conversation = Chat(model=model, system=system, temperature=temperature, max_tokens=max_tokens)
     if prompt:
         render(conversation.run(prompt), usage=usage)
@@ -62,8 +66,12 @@ def read_stdin() -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        typer.secho(f"Warning: the input is not UTF-8 (byte {e.start}); undecodable bytes were replaced with \ufffd. "
-                    "Convert it first for exact text, e.g. iconv -f latin1 -t utf-8.", fg="yellow", err=True)
+        typer.secho(
+            f"Warning: the input is not UTF-8 (byte {e.start}); undecodable bytes were replaced with \ufffd. "
+            "Convert it first for exact text, e.g. iconv -f latin1 -t utf-8.",
+            fg="yellow",
+            err=True,
+        )
         return data.decode("utf-8", errors="replace")
 
 
@@ -96,12 +104,18 @@ def models(
         if ready and not status.startswith("yes"):
             continue
         price = catalog.price_per_mtok(info.name)
-        caps = " ".join(c for c, ok in (("tools", info.tools), ("json", info.json_schema), ("vision", info.vision)) if ok)
+        caps = " ".join(
+            c for c, ok in (("tools", info.tools), ("json", info.json_schema), ("vision", info.vision)) if ok
+        )
         size = info.weights.size if info.weights else None
         table.add_row(
-            info.name, f"{info.context_window:,}" if info.context_window else "?",
-            f"{price[0]:g} / {price[1]:g}" if price else "unknown", caps,
-            f"{size / 1e9:.2f} GB" if size else "", info.speed or "", status,
+            info.name,
+            f"{info.context_window:,}" if info.context_window else "?",
+            f"{price[0]:g} / {price[1]:g}" if price else "unknown",
+            caps,
+            f"{size / 1e9:.2f} GB" if size else "",
+            info.speed or "",
+            status,
         )
     Console(width=max(Console().width, 140)).print(table)
 
@@ -140,8 +154,10 @@ def logs(
             except ValueError:
                 messages = [{"role": "?", "content": r["messages"]}]
             for m in messages:
-                console.print(Text.assemble((one_line(str(m.get("role"))), "bold"), ": ",
-                                            printable(str(m.get("content")))), highlight=False)
+                console.print(
+                    Text.assemble((one_line(str(m.get("role"))), "bold"), ": ", printable(str(m.get("content")))),
+                    highlight=False,
+                )
             console.print(Text.assemble(("response", "bold"), ": ", printable(r["response"] or "")), highlight=False)
             if r["error"]:
                 console.print(Text("error: " + printable(r["error"]), style="red"))
@@ -152,8 +168,17 @@ def logs(
     for r in rows:
         when = dt.datetime.fromtimestamp(r["ts"]).strftime("%Y-%m-%d %H:%M:%S")
         cost = "?" if r["cost_usd"] is None else f"{r['cost_usd']:.6f}"
-        cells = (str(r["id"]), when, r["model"], r["kind"], str(r["input_tokens"] or ""),
-                 str(r["output_tokens"] or ""), cost, f"{r['duration_s']:.2f}", r.get("finish_reason") or "",
-                 (r["error"] or "")[:60])
+        cells = (
+            str(r["id"]),
+            when,
+            r["model"],
+            r["kind"],
+            str(r["input_tokens"] or ""),
+            str(r["output_tokens"] or ""),
+            cost,
+            f"{r['duration_s']:.2f}",
+            r.get("finish_reason") or "",
+            (r["error"] or "")[:60],
+        )
         table.add_row(*(Text(one_line(c)) for c in cells))
     console.print(table)

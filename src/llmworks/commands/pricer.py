@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-pricer_app = typer.Typer(help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.",
-                         no_args_is_help=True)
+pricer_app = typer.Typer(
+    help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.", no_args_is_help=True
+)
 finetune_app = typer.Typer(help="Fine-tuning pipelines: OpenAI jobs and local LoRA.", no_args_is_help=True)
 pricer_app.add_typer(finetune_app, name="finetune")
 
@@ -80,35 +80,40 @@ def _pricer_and_model(pricer: str | None, models: list[str] | None, llm: str | N
 def curate(
     raw: Path = typer.Argument(..., help="raw Amazon-Reviews-2023 metadata JSONL"),
     out: Path = typer.Option(..., "--out", help="folder for train.jsonl, test.jsonl, hf/, curation.json"),
-    category: Optional[str] = typer.Option(None, help="category for every record (default: main_category)"),
-    seed: Optional[int] = typer.Option(None, help="split seed (default 42)"),
-    test_fraction: Optional[float] = typer.Option(None, help="share of items for test.jsonl (default 0.1)"),
-    min_tokens: Optional[int] = typer.Option(None, help="drop items with fewer tokens of text (default 150)"),
-    max_tokens: Optional[int] = typer.Option(None, help="cap each item's text at this many tokens (default 160)"),
+    category: str | None = typer.Option(None, help="category for every record (default: main_category)"),
+    seed: int | None = typer.Option(None, help="split seed (default 42)"),
+    test_fraction: float | None = typer.Option(None, help="share of items for test.jsonl (default 0.1)"),
+    min_tokens: int | None = typer.Option(None, help="drop items with fewer tokens of text (default 150)"),
+    max_tokens: int | None = typer.Option(None, help="cap each item's text at this many tokens (default 160)"),
 ) -> None:
     """Curate raw metadata into priced items.  Example: llmworks pricer curate meta_Appliances.jsonl --out data/p"""
-    from llmworks.apps.pricer.curate import CurationConfig, curate as run
+    from llmworks.apps.pricer.curate import CurationConfig
+    from llmworks.apps.pricer.curate import curate as run
 
-    config = CurationConfig(**_given(seed=seed, test_fraction=test_fraction, min_tokens=min_tokens,
-                                     max_tokens=max_tokens))
+    config = CurationConfig(
+        **_given(seed=seed, test_fraction=test_fraction, min_tokens=min_tokens, max_tokens=max_tokens)
+    )
     result = run(raw, out, config, category=category)
     s = result.stats
-    typer.echo(f"{s['raw']} raw records → {s['kept']} items ({s['train']} train, {s['test']} test), "
-               f"mean price ${s['mean_price'] or 0:.2f}; dropped: {s['dropped']}")
+    typer.echo(
+        f"{s['raw']} raw records → {s['kept']} items ({s['train']} train, {s['test']} test), "
+        f"mean price ${s['mean_price'] or 0:.2f}; dropped: {s['dropped']}"
+    )
     typer.echo(f"wrote {out}/train.jsonl, {out}/test.jsonl, {out}/hf (datasets), {out}/curation.json")
 
 
 @pricer_app.command()
 def train(
     data: Path = typer.Option(..., "--data", help="training items JSONL"),
-    pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", help="folder to save to (default LLMWORKS_HOME/pricer/models/NAME)"),
-    extra: Optional[Path] = typer.Option(None, help="extra rows (e.g. train_extra.jsonl), down-weighted to fit --data"),
-    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5; a --data row "
-                                                           "weighs 1)"),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
-    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
-    set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
+    pricer: str | None = typer.Option(None, "--pricer", help=PRICER_HELP),
+    out: Path | None = typer.Option(None, "--out", help="folder to save to (default LLMWORKS_HOME/pricer/models/NAME)"),
+    extra: Path | None = typer.Option(None, help="extra rows (e.g. train_extra.jsonl), down-weighted to fit --data"),
+    extra_weight: float | None = typer.Option(
+        None, help="mean weight of an extra row (default 0.5; a --data row weighs 1)"
+    ),
+    model: list[str] | None = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
+    llm: str | None = typer.Option(None, "--llm", hidden=True),
+    set_: list[str] | None = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
 ) -> None:
     """Fit a pricer and save it.  Example: llmworks pricer train --pricer ensemble --data items.jsonl --out m/ens"""
     from llmworks.apps.pricer.workflow import run_train
@@ -116,8 +121,17 @@ def train(
     from .render import render
 
     name, llm_model = _pricer_and_model(pricer, model, llm)
-    trained = render(run_train(name, data, out, extra=extra, llm_model=llm_model, options=_options(set_),
-                               **_given(extra_weight=extra_weight))).result
+    trained = render(
+        run_train(
+            name,
+            data,
+            out,
+            extra=extra,
+            llm_model=llm_model,
+            options=_options(set_),
+            **_given(extra_weight=extra_weight),
+        )
+    ).result
     typer.echo(f"trained {trained.pricer.name} in {trained.seconds:.1f}s → {trained.path}")
     if hasattr(trained.pricer, "blend"):
         typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in trained.pricer.blend.items()))
@@ -126,17 +140,18 @@ def train(
 @pricer_app.command("eval")
 def eval_(
     data: Path = typer.Option(..., "--data", help="items JSONL with true prices"),
-    pricer: Optional[str] = typer.Option(None, "--pricer", help=PRICER_HELP),
-    train_file: Optional[Path] = typer.Option(None, "--train", help="fit on this file instead of a hold-out of --data"),
-    n: Optional[int] = typer.Option(None, "--n", help="items to test (the hold-out size when there is no --train; "
-                                                     "default 250)"),
-    seed: Optional[int] = typer.Option(None, help="hold-out seed (default 42)"),
-    extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
-    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
-    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
-    set_: Optional[list[str]] = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
-    plot: Optional[Path] = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
+    pricer: str | None = typer.Option(None, "--pricer", help=PRICER_HELP),
+    train_file: Path | None = typer.Option(None, "--train", help="fit on this file instead of a hold-out of --data"),
+    n: int | None = typer.Option(
+        None, "--n", help="items to test (the hold-out size when there is no --train; default 250)"
+    ),
+    seed: int | None = typer.Option(None, help="hold-out seed (default 42)"),
+    extra: Path | None = typer.Option(None, help="extra training rows, down-weighted"),
+    extra_weight: float | None = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
+    model: list[str] | None = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
+    llm: str | None = typer.Option(None, "--llm", hidden=True),
+    set_: list[str] | None = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
+    plot: Path | None = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object only"),
     quiet: bool = typer.Option(False, "-q", help="no per-item listing"),
 ) -> None:
@@ -149,8 +164,15 @@ def eval_(
     # NaN is not JSON (allow_nan=False in render): prices are validated on load, so a NaN here is a bug to hear about
     fields = ("model", "n", "error", "rmsle", "hit_rate", "missing")
     summary = (lambda e: {k: e.report.summary()[k] for k in fields}) if as_json else None
-    events = run_eval(name, data, train=train_file, extra=extra, llm_model=llm_model, options=_options(set_),
-                      **_given(n=n, seed=seed, extra_weight=extra_weight))
+    events = run_eval(
+        name,
+        data,
+        train=train_file,
+        extra=extra,
+        llm_model=llm_model,
+        options=_options(set_),
+        **_given(n=n, seed=seed, extra_weight=extra_weight),
+    )
     if plot:  # written before the JSON line, which stays the last word
         events = _plotted(events, plot)
     result = render(events, as_json=summary).result
@@ -160,10 +182,14 @@ def eval_(
     if not quiet:
         for i, row in enumerate(report.rows, 1):
             guess = "no estimate" if row.guess is None else f"${row.guess:,.2f}"
-            typer.secho(f"{i:4d}: guess {guess:>12} truth ${row.truth:>8,.2f} error ${row.error:>8,.2f}  "
-                        f"{row.title[:50]}", fg=_COLORS[row.color])
-    typer.echo(report.title() + f"  (fit {result.fit_seconds:.1f}s on {result.n_train} items, "
-                                f"predict {report.duration_s:.1f}s)")
+            typer.secho(
+                f"{i:4d}: guess {guess:>12} truth ${row.truth:>8,.2f} error ${row.error:>8,.2f}  {row.title[:50]}",
+                fg=_COLORS[row.color],
+            )
+    typer.echo(
+        report.title() + f"  (fit {result.fit_seconds:.1f}s on {result.n_train} items, "
+        f"predict {report.duration_s:.1f}s)"
+    )
     if plot:
         typer.echo(f"scatter plot → {plot}")
 
@@ -180,16 +206,16 @@ def _plotted(events, plot: Path):
 @pricer_app.command()
 def leaderboard(
     data: Path = typer.Option(..., "--data", help="items JSONL; the hold-out comes from here"),
-    n: Optional[int] = typer.Option(None, "--n", help="hold-out size (default 250)"),
-    seed: Optional[int] = typer.Option(None, help="hold-out seed (default 42)"),
-    extra: Optional[Path] = typer.Option(None, help="extra training rows, down-weighted"),
-    extra_weight: Optional[float] = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
-    pricers: Optional[str] = typer.Option(None, "--pricers", help="comma-separated pricers (default: all)"),
-    old_models: Optional[str] = typer.Option(None, "--models", hidden=True),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    llm: Optional[str] = typer.Option(None, "--llm", hidden=True),
-    llm_n: Optional[int] = typer.Option(None, help="test items for the llm/rag pricers (default 50; 0: all)"),
-    out: Optional[Path] = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
+    n: int | None = typer.Option(None, "--n", help="hold-out size (default 250)"),
+    seed: int | None = typer.Option(None, help="hold-out seed (default 42)"),
+    extra: Path | None = typer.Option(None, help="extra training rows, down-weighted"),
+    extra_weight: float | None = typer.Option(None, help="mean weight of an extra row (default 0.5)"),
+    pricers: str | None = typer.Option(None, "--pricers", help="comma-separated pricers (default: all)"),
+    old_models: str | None = typer.Option(None, "--models", hidden=True),
+    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    llm: str | None = typer.Option(None, "--llm", hidden=True),
+    llm_n: int | None = typer.Option(None, help="test items for the llm/rag pricers (default 50; 0: all)"),
+    out: Path | None = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
 ) -> None:
     """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
     from llmworks.apps.pricer.workflow import run_leaderboard
@@ -205,8 +231,9 @@ def leaderboard(
     options = _given(n=n, seed=seed, extra_weight=extra_weight, llm_n=llm_n)
     if llm_n == 0:
         options["llm_n"] = None  # every test item
-    board = render(run_leaderboard(data, models=pricers.split(",") if pricers else None, extra=extra,
-                                   llm_model=model, **options)).result
+    board = render(
+        run_leaderboard(data, models=pricers.split(",") if pricers else None, extra=extra, llm_model=model, **options)
+    ).result
     typer.echo(board.markdown())
     typer.echo("")
     typer.echo(board.csv(), nl=False)
@@ -218,9 +245,10 @@ def leaderboard(
 @pricer_app.command()
 def estimate(
     description: str = typer.Argument(..., help="product title and description"),
-    pricer: Optional[str] = typer.Option(None, "--pricer", help="a saved pricer (name under LLMWORKS_HOME or folder; "
-                                                               "default ensemble)"),
-    old_model: Optional[str] = typer.Option(None, "--model", hidden=True),
+    pricer: str | None = typer.Option(
+        None, "--pricer", help="a saved pricer (name under LLMWORKS_HOME or folder; default ensemble)"
+    ),
+    old_model: str | None = typer.Option(None, "--model", hidden=True),
     as_json: bool = typer.Option(False, "--json", help="print {pricer, price, members, blend} only"),
 ) -> None:
     """Estimate one product's price.  Example: llmworks pricer estimate "Moen bathroom vanity light, 2 globes" """
@@ -255,9 +283,11 @@ def list_models() -> None:
 def ft_export(
     data: Path = typer.Option(..., "--data", help="items JSONL"),
     out: Path = typer.Option(..., "--out", help="chat-format JSONL for OpenAI fine-tuning"),
-    n: Optional[int] = typer.Option(None, "--n", help="first N items only"),
+    n: int | None = typer.Option(None, "--n", help="first N items only"),
 ) -> None:
-    """Write OpenAI chat-format training JSONL.  Example: llmworks pricer finetune export --data t.jsonl --out ft.jsonl"""
+    """Write OpenAI chat-format training JSONL.
+
+    Example: llmworks pricer finetune export --data t.jsonl --out ft.jsonl"""
     from llmworks.apps.pricer.finetune_openai import export_jsonl
     from llmworks.apps.pricer.items import load_items
 
@@ -268,18 +298,19 @@ def ft_export(
 @finetune_app.command("start")
 def ft_start(
     train_file: Path = typer.Option(..., "--train", help="chat JSONL from `finetune export`"),
-    validation: Optional[Path] = typer.Option(None, help="validation chat JSONL"),
-    base: Optional[str] = typer.Option(None, help="OpenAI base model (default gpt-4o-mini-2024-07-18)"),
-    epochs: Optional[int] = typer.Option(None, help="default 1"),
-    seed: Optional[int] = typer.Option(None, help="default 42"),
-    suffix: Optional[str] = typer.Option(None, help="added to the model's name (default pricer)"),
+    validation: Path | None = typer.Option(None, help="validation chat JSONL"),
+    base: str | None = typer.Option(None, help="OpenAI base model (default gpt-4o-mini-2024-07-18)"),
+    epochs: int | None = typer.Option(None, help="default 1"),
+    seed: int | None = typer.Option(None, help="default 42"),
+    suffix: str | None = typer.Option(None, help="added to the model's name (default pricer)"),
     follow: bool = typer.Option(False, help="poll until the job ends, printing events"),
 ) -> None:
     """Upload and start an OpenAI fine-tuning job.  Example: llmworks pricer finetune start --train ft.jsonl --follow"""
     from llmworks.apps.pricer import finetune_openai as ft
 
-    job = ft.start_job(train_file, validation_file=validation,
-                       **_given(base_model=base, epochs=epochs, seed=seed, suffix=suffix))
+    job = ft.start_job(
+        train_file, validation_file=validation, **_given(base_model=base, epochs=epochs, seed=seed, suffix=suffix)
+    )
     typer.echo(f"job {job.id}: {job.status}")
     if follow:
         _follow(job.id)
@@ -307,8 +338,10 @@ def _follow(job_id: str) -> None:
     status = render(ft.follow(job_id)).result
     typer.echo(f"job {status.id}: {status.status}")
     if status.model:
-        typer.echo(f"use it: llmworks pricer eval --pricer llm -m openai/{status.model} --set structured=false "
-                   "--data items.jsonl")
+        typer.echo(
+            f"use it: llmworks pricer eval --pricer llm -m openai/{status.model} --set structured=false "
+            "--data items.jsonl"
+        )
 
 
 @finetune_app.command("lora")
@@ -316,14 +349,14 @@ def ft_lora(
     data: Path = typer.Option(..., "--data", help="training items JSONL"),
     base: str = typer.Option(..., "--base", help="local HF model folder (or .gguf with the gguf package)"),
     out: Path = typer.Option(..., "--out", help="folder for the adapter and its config"),
-    steps: Optional[int] = typer.Option(None, help="optimiser steps (default 200)"),
-    r: Optional[int] = typer.Option(None, "-r", help="LoRA rank (default 8)"),
-    alpha: Optional[int] = typer.Option(None, help="LoRA alpha (default 16)"),
-    dropout: Optional[float] = typer.Option(None, help="LoRA dropout (default 0.05)"),
-    target_modules: Optional[str] = typer.Option(None, help="comma-separated module names (default q_proj,v_proj)"),
-    lr: Optional[float] = typer.Option(None, help="learning rate (default 2e-4)"),
-    batch_size: Optional[int] = typer.Option(None, help="default 4"),
-    n: Optional[int] = typer.Option(None, "--n", help="first N items only"),
+    steps: int | None = typer.Option(None, help="optimiser steps (default 200)"),
+    r: int | None = typer.Option(None, "-r", help="LoRA rank (default 8)"),
+    alpha: int | None = typer.Option(None, help="LoRA alpha (default 16)"),
+    dropout: float | None = typer.Option(None, help="LoRA dropout (default 0.05)"),
+    target_modules: str | None = typer.Option(None, help="comma-separated module names (default q_proj,v_proj)"),
+    lr: float | None = typer.Option(None, help="learning rate (default 2e-4)"),
+    batch_size: int | None = typer.Option(None, help="default 4"),
+    n: int | None = typer.Option(None, "--n", help="first N items only"),
 ) -> None:
     """LoRA/QLoRA fine-tune a local model on prices.  Example: llmworks pricer finetune lora --data t.jsonl --base
     ./smol --out m/lora"""
@@ -332,8 +365,18 @@ def ft_lora(
 
     from .render import render
 
-    config = LoRAConfig(base_model=str(base), out_dir=str(out), **_given(
-        max_steps=steps, lora_r=r, lora_alpha=alpha, lora_dropout=dropout, learning_rate=lr, batch_size=batch_size,
-        target_modules=target_modules.split(",") if target_modules else None))
+    config = LoRAConfig(
+        base_model=str(base),
+        out_dir=str(out),
+        **_given(
+            max_steps=steps,
+            lora_r=r,
+            lora_alpha=alpha,
+            lora_dropout=dropout,
+            learning_rate=lr,
+            batch_size=batch_size,
+            target_modules=target_modules.split(",") if target_modules else None,
+        ),
+    )
     result = render(run_lora(load_items(data, limit=n), config)).result
     typer.echo(f"loss {result.losses[0]:.3f} → {result.losses[-1]:.3f}; adapter → {result.adapter_dir}")

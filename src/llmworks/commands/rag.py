@@ -6,8 +6,10 @@ from pathlib import Path
 
 import typer
 
-rag = typer.Typer(help="RAG knowledge worker: ingest documents, ask with sources, plot vectors, evaluate retrieval.",
-                  no_args_is_help=True)
+rag = typer.Typer(
+    help="RAG knowledge worker: ingest documents, ask with sources, plot vectors, evaluate retrieval.",
+    no_args_is_help=True,
+)
 
 DB_HELP = "Chroma index folder (default: <data dir>/rag/chroma)"
 DOCS_HELP = "Ingest this folder into an in-memory FAISS index for this run instead of using --db"
@@ -29,10 +31,12 @@ def _open(db: Path | None, docs: Path | None = None):
 def ingest(
     folder: Path = typer.Argument(..., help="Folder of .md/.txt/.pdf/.html files (searched recursively)"),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
-    chunk_size: int | None = typer.Option(None, "--chunk-size", help="Characters per chunk at most (100-20,000; "
-                                          "default 1,000)"),
-    chunk_overlap: int | None = typer.Option(None, "--chunk-overlap", help="Characters shared by consecutive pieces "
-                                             "(default 150)"),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Characters per chunk at most (100-20,000; default 1,000)"
+    ),
+    chunk_overlap: int | None = typer.Option(
+        None, "--chunk-overlap", help="Characters shared by consecutive pieces (default 150)"
+    ),
 ) -> None:
     """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
 
@@ -48,10 +52,17 @@ def ingest(
 
     from .render import render
 
-    chunking = {name: value for name, value in (("chunk_size", chunk_size), ("chunk_overlap", chunk_overlap))
-                if value is not None}  # the rest is the app's default
-    check_options(chunking.get("chunk_size", DEFAULT_CHUNK_SIZE), chunking.get("chunk_overlap", DEFAULT_CHUNK_OVERLAP),
-                  DEFAULT, 64)  # before the index is even opened
+    chunking = {
+        name: value
+        for name, value in (("chunk_size", chunk_size), ("chunk_overlap", chunk_overlap))
+        if value is not None
+    }  # the rest is the app's default
+    check_options(
+        chunking.get("chunk_size", DEFAULT_CHUNK_SIZE),
+        chunking.get("chunk_overlap", DEFAULT_CHUNK_OVERLAP),
+        DEFAULT,
+        64,
+    )  # before the index is even opened
     documents(folder)
     kb = KnowledgeBase.open(db)
     report = render(kb.run_ingest(folder, **chunking)).result
@@ -77,8 +88,11 @@ def ask(
 
     from .render import render
 
-    answer_json = (lambda a: {"answer": a.text, "sources": a.sources, "known": a.known, "reason": a.reason,
-                              "query": a.query}) if as_json else None
+    answer_json = (
+        (lambda a: {"answer": a.text, "sources": a.sources, "known": a.known, "reason": a.reason, "query": a.query})
+        if as_json
+        else None
+    )
     options = {"k": k} if k is not None else {}
     result = render(_open(db, docs).run(question, model=model, **options), usage=usage, as_json=answer_json).result
     if as_json:
@@ -133,8 +147,9 @@ def eval_(
     cases = load_tests(tests)
     kb = _open(db, docs)
     options = {"k": k} if k is not None else {}
-    report = render(kb.run_eval(cases, judge=judge, model=model, **options),
-                    as_json=(lambda r: r.to_dict()) if as_json else None).result
+    report = render(
+        kb.run_eval(cases, judge=judge, model=model, **options), as_json=(lambda r: r.to_dict()) if as_json else None
+    ).result
     if not as_json:
         _print_table(report)
 
@@ -158,8 +173,12 @@ def _print_table(report) -> None:
     for m in metrics:
         table.add_column(m, justify="right")
     for name, row in [*report.by_category().items(), ("overall", overall)]:
-        table.add_row(name, str(row["n"]), *[_colour(row[m], m) for m in metrics],
-                      end_section=name == list(report.by_category())[-1])
+        table.add_row(
+            name,
+            str(row["n"]),
+            *[_colour(row[m], m) for m in metrics],
+            end_section=name == list(report.by_category())[-1],
+        )
     Console().print(table)
 
 

@@ -21,8 +21,14 @@ PLAIN = {"markup": False, "highlight": False, "soft_wrap": True}  # as it is: no
 TOOL_RESULT_CHARS = 80  # a tool step is one line: the gist of its result, not a page of JSON
 
 
-def render(events: Iterable, *, usage: bool = False, as_json: Callable[[Any], Any] | None = None,
-           console=None, err_console=None) -> Done:
+def render(
+    events: Iterable,
+    *,
+    usage: bool = False,
+    as_json: Callable[[Any], Any] | None = None,
+    console=None,
+    err_console=None,
+) -> Done:
     """Show an app's events; return its Done. With `as_json`, stdout gets only `as_json(result)` as JSON."""
     from rich.console import Console
 
@@ -123,8 +129,7 @@ class _Reply:
             from rich.markdown import Markdown
 
             if self.live is None:
-                self.live = Live(console=self.console, auto_refresh=False, transient=True,
-                                 vertical_overflow="visible")
+                self.live = Live(console=self.console, auto_refresh=False, transient=True, vertical_overflow="visible")
                 self.live.start()
             self.live.update(Markdown(self.pending), refresh=True)
 

@@ -20,8 +20,12 @@ def utf8(text: str, source: str = "the input") -> str:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        typer.secho(f"Warning: {source} is not UTF-8; undecodable bytes were replaced with \ufffd. Set a UTF-8 "
-                    "locale (e.g. LANG=C.UTF-8) or convert the text first.", fg="yellow", err=True)
+        typer.secho(
+            f"Warning: {source} is not UTF-8; undecodable bytes were replaced with \ufffd. Set a UTF-8 "
+            "locale (e.g. LANG=C.UTF-8) or convert the text first.",
+            fg="yellow",
+            err=True,
+        )
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
@@ -33,8 +37,9 @@ def repl(banner: str, on_line: Callable[[str], None], on_reset: Callable[[], Non
         except EOFError:
             break
         except UnicodeDecodeError:  # a strict UTF-8 stdin met other bytes: skip the line, keep the conversation
-            typer.secho("That line was not UTF-8 text; check the terminal's encoding and type it again.",
-                        fg="yellow", err=True)
+            typer.secho(
+                "That line was not UTF-8 text; check the terminal's encoding and type it again.", fg="yellow", err=True
+            )
             continue
         if line in ("/exit", "/quit"):
             break

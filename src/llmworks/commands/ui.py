@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 AUTH_ENV = "LLMWORKS_UI_AUTH"
@@ -16,13 +14,15 @@ def register(app: typer.Typer) -> None:
 def ui(
     host: str = typer.Option("127.0.0.1", "--host", help="address to bind; 0.0.0.0 exposes it to your network"),
     port: int = typer.Option(7860, "--port", help="port to serve on"),
-    auth: Optional[str] = typer.Option(
+    auth: str | None = typer.Option(
         None, "--auth", help=f"user:password login (better: set {AUTH_ENV}=user:password, kept out of shell history)"
     ),
     share: bool = typer.Option(False, "--share", help="also open a temporary public gradio.live link"),
     insecure_no_auth: bool = typer.Option(
-        False, "--insecure-no-auth", help="serve beyond this machine without a login (anyone who reaches it can use "
-        "the data dir and your API keys)"),
+        False,
+        "--insecure-no-auth",
+        help="serve beyond this machine without a login (anyone who reaches it can use the data dir and your API keys)",
+    ),
 ) -> None:
     """Start the web workbench: one tab per app, plus a plain Chat tab.
 
@@ -31,15 +31,17 @@ def ui(
 
     Example: LLMWORKS_UI_AUTH=me:secret llmworks ui --host 0.0.0.0 --port 8080
     """
+    from llmworks.config import get_settings
     from llmworks.ui import launch
     from llmworks.ui.login import is_loopback
 
-    from llmworks.config import get_settings
-
     credentials = parse_auth(auth or get_settings().ui_auth)  # the setting reads the env and ./.env
     if insecure_no_auth and credentials is None and (share or not is_loopback(host)):
-        typer.secho(f"Warning: serving on {'a public share link' if share else host} without a login "
-                    "(--insecure-no-auth).", fg="yellow", err=True)
+        typer.secho(
+            f"Warning: serving on {'a public share link' if share else host} without a login (--insecure-no-auth).",
+            fg="yellow",
+            err=True,
+        )
     launch(host=host, port=port, share=share, auth=credentials, insecure_no_auth=insecure_no_auth)
 
 

@@ -7,8 +7,6 @@ lengths, personas, styles) belong to the apps: an option left out is not passed 
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from .repl import repl, utf8
@@ -27,10 +25,10 @@ def register(app: typer.Typer) -> None:
 
 def summarize(
     url: str = typer.Argument(..., help="web page to summarize"),
-    model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    style: Optional[str] = typer.Option(None, "--style", help="neutral (default) | snarky | bullets | eli5"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest summary, in tokens"),
-    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    model: str | None = typer.Option(None, "-m", "--model", help=MODEL_HELP),
+    style: str | None = typer.Option(None, "--style", help="neutral (default) | snarky | bullets | eli5"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="longest summary, in tokens"),
+    temperature: float | None = typer.Option(None, "-t", "--temperature"),
     usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print {url, title, summary} as JSON instead"),
 ) -> None:
@@ -43,19 +41,22 @@ def summarize(
     from .render import render
 
     options = _given(model=model, style=style, temperature=temperature, max_tokens=max_tokens)
-    render(app.run(url, **options), usage=usage,
-           as_json=(lambda s: {"url": s.page.url, "title": s.page.title, "summary": s.text}) if as_json else None)
+    render(
+        app.run(url, **options),
+        usage=usage,
+        as_json=(lambda s: {"url": s.page.url, "title": s.page.title, "summary": s.text}) if as_json else None,
+    )
 
 
 def brochure(
     company: str = typer.Argument(..., help="the company's name"),
     url: str = typer.Argument(..., help="its landing page"),
-    tone: Optional[str] = typer.Option(None, "--tone", help="professional (default) | humorous"),
-    language: Optional[str] = typer.Option(None, "--language", help="language of the brochure (default English)"),
-    model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
-    max_links: Optional[int] = typer.Option(None, "--max-links", help="most pages to read besides the landing page"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest brochure, in tokens"),
+    tone: str | None = typer.Option(None, "--tone", help="professional (default) | humorous"),
+    language: str | None = typer.Option(None, "--language", help="language of the brochure (default English)"),
+    model: str | None = typer.Option(None, "-m", "--model", help=MODEL_HELP),
+    temperature: float | None = typer.Option(None, "-t", "--temperature"),
+    max_links: int | None = typer.Option(None, "--max-links", help="most pages to read besides the landing page"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="longest brochure, in tokens"),
     usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print {company, brochure, links, pages} as JSON instead"),
 ) -> None:
@@ -68,20 +69,25 @@ def brochure(
     from .render import render
 
     def json_of(b):
-        return {"company": company, "brochure": b.text, "links": [c.model_dump() for c in b.links],
-                "pages": [p.url for p in b.pages]}
+        return {
+            "company": company,
+            "brochure": b.text,
+            "links": [c.model_dump() for c in b.links],
+            "pages": [p.url for p in b.pages],
+        }
 
-    options = _given(model=model, tone=tone, language=language, max_links=max_links, temperature=temperature,
-                     max_tokens=max_tokens)
+    options = _given(
+        model=model, tone=tone, language=language, max_links=max_links, temperature=temperature, max_tokens=max_tokens
+    )
     render(app.run(company, url, **options), usage=usage, as_json=json_of if as_json else None)
 
 
 def tutor(
     question: str = typer.Argument(..., help="a technical question"),
-    model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
+    model: str | None = typer.Option(None, "-m", "--model", help=MODEL_HELP),
     examples: bool = typer.Option(True, "--examples/--no-examples", help="show the model worked examples first"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest answer, in tokens"),
-    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="longest answer, in tokens"),
+    temperature: float | None = typer.Option(None, "-t", "--temperature"),
     usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print {question, answer} as JSON instead"),
 ) -> None:
@@ -95,15 +101,19 @@ def tutor(
 
     question = utf8(question, "the question")
     options = _given(model=model, examples=examples, temperature=temperature, max_tokens=max_tokens)
-    render(app.run(question, **options), usage=usage, as_json=(lambda a: {"question": question, "answer": a.text}) if as_json else None)
+    render(
+        app.run(question, **options),
+        usage=usage,
+        as_json=(lambda a: {"question": question, "answer": a.text}) if as_json else None,
+    )
 
 
 def store(
-    message: Optional[str] = typer.Argument(None, help="one message; leave out for an interactive chat"),
-    config: Optional[str] = typer.Option(None, "--config", help="store TOML file (system prompt, topics)"),
-    model: Optional[str] = typer.Option(None, "-m", "--model", help=MODEL_HELP),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest reply, in tokens"),
-    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
+    message: str | None = typer.Argument(None, help="one message; leave out for an interactive chat"),
+    config: str | None = typer.Option(None, "--config", help="store TOML file (system prompt, topics)"),
+    model: str | None = typer.Option(None, "-m", "--model", help=MODEL_HELP),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="longest reply, in tokens"),
+    temperature: float | None = typer.Option(None, "-t", "--temperature"),
     usage: bool = typer.Option(True, "--usage/--no-usage", "-u", help=USAGE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print {reply, topics} as JSON instead (one message)"),
 ) -> None:
@@ -117,26 +127,30 @@ def store(
 
     bot = StoreAssistant(StoreConfig.load(config), model=model, temperature=temperature, max_tokens=max_tokens)
     if message is not None:
-        render(bot.run(utf8(message, "the message")), usage=usage,
-               as_json=(lambda r: {"reply": r.text, "topics": list(r.topics)}) if as_json else None)
+        render(
+            bot.run(utf8(message, "the message")),
+            usage=usage,
+            as_json=(lambda r: {"reply": r.text, "topics": list(r.topics)}) if as_json else None,
+        )
         return
     typer.echo(bot.config.welcome())
     repl("Store assistant", lambda line: render(bot.run(line), usage=usage), bot.reset)
 
 
 def debate(
-    model_a: Optional[str] = typer.Option(None, "-a", help="first speaker's model"),
-    model_b: Optional[str] = typer.Option(None, "-b", help="second speaker's model"),
-    model_c: Optional[str] = typer.Option(None, "-c", help="optional third speaker's model"),
-    rounds: Optional[int] = typer.Option(None, "--rounds", "-n", help="rounds (default 3); every speaker talks once "
-                                         "per round"),
+    model_a: str | None = typer.Option(None, "-a", help="first speaker's model"),
+    model_b: str | None = typer.Option(None, "-b", help="second speaker's model"),
+    model_c: str | None = typer.Option(None, "-c", help="optional third speaker's model"),
+    rounds: int | None = typer.Option(
+        None, "--rounds", "-n", help="rounds (default 3); every speaker talks once per round"
+    ),
     topic: str = typer.Option("", "--topic", help="what they talk about"),
-    persona_a: Optional[str] = typer.Option(None, "--persona-a", help="default: argumentative and snarky"),
-    persona_b: Optional[str] = typer.Option(None, "--persona-b", help="default: polite, looks for common ground"),
-    persona_c: Optional[str] = typer.Option(None, "--persona-c", help="default: curious, sums up"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="longest turn, in tokens"),
-    temperature: Optional[float] = typer.Option(None, "-t", "--temperature"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="transcript file (default: under LLMWORKS_HOME)"),
+    persona_a: str | None = typer.Option(None, "--persona-a", help="default: argumentative and snarky"),
+    persona_b: str | None = typer.Option(None, "--persona-b", help="default: polite, looks for common ground"),
+    persona_c: str | None = typer.Option(None, "--persona-c", help="default: curious, sums up"),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="longest turn, in tokens"),
+    temperature: float | None = typer.Option(None, "-t", "--temperature"),
+    out: str | None = typer.Option(None, "--out", "-o", help="transcript file (default: under LLMWORKS_HOME)"),
     usage: bool = typer.Option(False, "-u", "--usage", help=USAGE_HELP),
 ) -> None:
     """Let two or three models with personas talk for N rounds; saves a markdown transcript.
@@ -148,8 +162,9 @@ def debate(
     from .render import render
 
     models = [model_a, model_b] + ([model_c] if model_c else [])
-    convo = Conversation.between(models, [persona_a, persona_b, persona_c], topic=topic, temperature=temperature,
-                                 max_tokens=max_tokens)
+    convo = Conversation.between(
+        models, [persona_a, persona_b, persona_c], topic=topic, temperature=temperature, max_tokens=max_tokens
+    )
     try:
         render(convo.run(**_given(rounds=rounds)), usage=usage)
     finally:  # an interrupted debate still keeps what was said

@@ -12,8 +12,9 @@ import numpy as np
 from ..llm import catalog
 
 DEFAULT = catalog.EMBEDDING_DEFAULT
-OPENAI_DIMENSIONS = {info.name.split("/", 1)[1]: info.dimensions for info in catalog.EMBEDDERS
-                     if info.provider.name == "openai"}
+OPENAI_DIMENSIONS = {
+    info.name.split("/", 1)[1]: info.dimensions for info in catalog.EMBEDDERS if info.provider.name == "openai"
+}
 """Remote embedders by model id, with their vector sizes (from the catalog)."""
 
 

@@ -9,7 +9,8 @@
     llm.capabilities("openai/gpt-4.1-mini").vision       # what a model can do, from the catalog
     with llm.override(ScriptedModel(["Hi"])): ...        # test doubles instead of real models
 
-Models are `provider/model` names (`local/qwen2.5-1.5b` offline by default, `openai/gpt-4.1-mini`, ...) or Model objects.
+Models are `provider/model` names (`local/qwen2.5-1.5b` offline by default, `openai/gpt-4.1-mini`, ...) or Model
+objects.
 """
 
 from .catalog import ModelInfo

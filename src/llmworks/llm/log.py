@@ -99,8 +99,14 @@ def _forms(value: str) -> set[str]:
     import base64
     from urllib.parse import quote, quote_plus
 
-    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], quote(value, safe=""),
-            quote_plus(value), base64.b64encode(value.encode()).decode().rstrip("=")}
+    return {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        quote(value, safe=""),
+        quote_plus(value),
+        base64.b64encode(value.encode()).decode().rstrip("="),
+    }
 
 
 def redact(text: str, secrets: set[str] | None = None) -> str:
@@ -115,9 +121,21 @@ def redact(text: str, secrets: set[str] | None = None) -> str:
     return _SECRET.sub("[redacted]", text)
 
 
-def record(path: Path, *, model: str, kind: str, messages: list, response: str | None, input_tokens: int | None,
-           output_tokens: int | None, cost_usd: float | None, duration_s: float, ttft_s: float | None,
-           error: str | None, finish_reason: str | None = None) -> None:
+def record(
+    path: Path,
+    *,
+    model: str,
+    kind: str,
+    messages: list,
+    response: str | None,
+    input_tokens: int | None,
+    output_tokens: int | None,
+    cost_usd: float | None,
+    duration_s: float,
+    ttft_s: float | None,
+    error: str | None,
+    finish_reason: str | None = None,
+) -> None:
     secrets = secret_values()  # every text column is redacted: a provider may echo the key anywhere
 
     def clean(text: str | None) -> str | None:
@@ -129,9 +147,20 @@ def record(path: Path, *, model: str, kind: str, messages: list, response: str |
             db.execute(
                 "insert into calls (ts, model, kind, messages, response, input_tokens, output_tokens, cost_usd,"
                 " duration_s, ttft_s, error, finish_reason) values (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (time.time(), clean(model), clean(kind), clean(json.dumps(messages, ensure_ascii=False, default=str)),
-                 clean(response), input_tokens, output_tokens, cost_usd, duration_s, ttft_s, clean(error),
-                 finish_reason),
+                (
+                    time.time(),
+                    clean(model),
+                    clean(kind),
+                    clean(json.dumps(messages, ensure_ascii=False, default=str)),
+                    clean(response),
+                    input_tokens,
+                    output_tokens,
+                    cost_usd,
+                    duration_s,
+                    ttft_s,
+                    clean(error),
+                    finish_reason,
+                ),
             )
     finally:
         db.close()

@@ -1,11 +1,11 @@
 """Test doubles that ship with the library: real client code, scripted brain (like pydantic-ai's FunctionModel).
 
-    model = ScriptedModel(["Hello!", call("get_price", city="paris"), "Paris costs $899."])
-    llm.run_tools("Price to Paris?", tools=[get_price], model=model)
-    model.requests[0].messages   # what the model was shown
-    with llm.override(model): ...                                  # code that names no model gets this one
-    FunctionModel(fn, capabilities={"tools": False})               # a double the catalog would call tool-less
-    FunctionEmbedder(lambda texts: [[len(t), 1.0] for t in texts], dimensions=2)   # for llm.embed
+model = ScriptedModel(["Hello!", call("get_price", city="paris"), "Paris costs $899."])
+llm.run_tools("Price to Paris?", tools=[get_price], model=model)
+model.requests[0].messages   # what the model was shown
+with llm.override(model): ...                                  # code that names no model gets this one
+FunctionModel(fn, capabilities={"tools": False})               # a double the catalog would call tool-less
+FunctionEmbedder(lambda texts: [[len(t), 1.0] for t in texts], dimensions=2)   # for llm.embed
 """
 
 from __future__ import annotations
@@ -30,8 +30,15 @@ def call(name: str, **arguments: Any) -> ToolCall:
 class FunctionModel(Model):
     """Replies computed by `fn(request)`; every request kept in `.requests`."""
 
-    def __init__(self, fn: Callable[[Request], Reply], *, name: str = "test/function", context_window: int | None = None,
-                 chunk_size: int = 4, capabilities: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        fn: Callable[[Request], Reply],
+        *,
+        name: str = "test/function",
+        context_window: int | None = None,
+        chunk_size: int = 4,
+        capabilities: dict[str, Any] | None = None,
+    ):
         self.fn, self.name, self.context_window, self.chunk_size = fn, name, context_window, chunk_size
         self.requests: list[Request] = []
         if capabilities:  # e.g. {"tools": False}: what `info` reports instead of the catalog's entry for `name`
@@ -46,11 +53,16 @@ class FunctionModel(Model):
             reply = [reply]
         if isinstance(reply, list):
             calls = [ToolCall(c.name, c.arguments, c.id or f"call_{i}", c.raw_arguments) for i, c in enumerate(reply)]
-            return Completion(tool_calls=calls, input_tokens=_tokens(request), output_tokens=len(calls) * 10,
-                              finish_reason="tool_calls")
+            return Completion(
+                tool_calls=calls,
+                input_tokens=_tokens(request),
+                output_tokens=len(calls) * 10,
+                finish_reason="tool_calls",
+            )
         text = json.dumps(reply) if isinstance(reply, dict) else str(reply)
-        return Completion(text=text, input_tokens=_tokens(request), output_tokens=max(1, len(text) // 4),
-                          finish_reason="stop")
+        return Completion(
+            text=text, input_tokens=_tokens(request), output_tokens=max(1, len(text) // 4), finish_reason="stop"
+        )
 
     def stream(self, request: Request) -> Iterator[str | Completion]:
         completion = self.complete(request)
@@ -76,8 +88,9 @@ class FunctionEmbedder(Embedder):
     """Vectors computed by `fn(texts)` (any array-like, normalised here); every batch kept in `.batches`. Counts a
     token per word."""
 
-    def __init__(self, fn: Callable[[list[str]], Sequence[Sequence[float]]], *, dimensions: int,
-                 name: str = "test/embedder"):
+    def __init__(
+        self, fn: Callable[[list[str]], Sequence[Sequence[float]]], *, dimensions: int, name: str = "test/embedder"
+    ):
         self.fn, self.dimensions, self.name = fn, dimensions, name
         self.batches: list[list[str]] = []
 

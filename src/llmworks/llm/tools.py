@@ -66,7 +66,10 @@ def _arg_docs(doc: str) -> dict[str, str]:
     match = re.search(r"^(?:Args|Arguments|Parameters):\s*\n((?:[ \t]+.+\n?)+)", doc, re.MULTILINE)
     if not match:
         return {}
-    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\s+(\w+)(?:\s*\(.*?\))?:\s*(.+)$", match.group(1), re.MULTILINE)}
+    return {
+        m.group(1): m.group(2).strip()
+        for m in re.finditer(r"^\s+(\w+)(?:\s*\(.*?\))?:\s*(.+)$", match.group(1), re.MULTILINE)
+    }
 
 
 def as_tools(tools: list[Callable[..., Any] | Tool]) -> dict[str, Tool]:

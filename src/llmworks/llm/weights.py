@@ -40,8 +40,14 @@ class Weights:
     def split(cls, filename: str, package: str, count: int, version: str, size: int, sha256: str) -> Weights:
         """Parts `{package}1` … `{package}{count}`, each holding `{module}{i}/data/part{i:02d}.bin`."""
         module = package.replace("-", "_")
-        return cls(filename, tuple(f"{package}{i}" for i in range(1, count + 1)), version,
-                   tuple(f"{module}{i}/data/part{i:02d}.bin" for i in range(1, count + 1)), size, sha256)
+        return cls(
+            filename,
+            tuple(f"{package}{i}" for i in range(1, count + 1)),
+            version,
+            tuple(f"{module}{i}/data/part{i:02d}.bin" for i in range(1, count + 1)),
+            size,
+            sha256,
+        )
 
     @property
     def joined(self) -> bool:
@@ -70,8 +76,9 @@ def parts(w: Weights) -> list[Path]:
             missing.append(package)
     if missing:
         what = missing[0] if len(missing) == 1 else f"{len(missing)} of its {len(w.packages)} packages"
-        raise LLMError(f"The weights {w.filename} are not installed ({what} missing): run `make setup` or "
-                       f"`{w.pip_command()}`.")
+        raise LLMError(
+            f"The weights {w.filename} are not installed ({what} missing): run `make setup` or `{w.pip_command()}`."
+        )
     return found
 
 
@@ -100,8 +107,13 @@ def locate(w: Weights, models_dir: Path) -> Path:
     with _lock(target):  # another process may be joining the same file: wait, then use its result
         if is_verified(w, target) or _verify_in_place(w, target):
             return target
-        return join(parts(w), target, size=w.size, sha256=w.sha256 or "",  # unpinned: never matches
-                    fix=f"reinstall them: `{w.pip_command(reinstall=True)}`")
+        return join(
+            parts(w),
+            target,
+            size=w.size,
+            sha256=w.sha256 or "",  # unpinned: never matches
+            fix=f"reinstall them: `{w.pip_command(reinstall=True)}`",
+        )
 
 
 def is_verified(w: Weights, target: Path) -> bool:
@@ -144,8 +156,10 @@ def join(sources: list[Path], target: Path, *, size: int | None, sha256: str, fi
                         advance(len(chunk))
         if (size is not None and written != size) or digest.hexdigest() != sha256:
             expected = f"{size:,} bytes, " if size is not None else ""
-            raise LLMError(f"The parts of {target.name} are damaged (got {written:,} bytes, SHA-256 "
-                           f"{digest.hexdigest()[:12]}…; expected {expected}{sha256[:12]}…): {fix}.")
+            raise LLMError(
+                f"The parts of {target.name} are damaged (got {written:,} bytes, SHA-256 "
+                f"{digest.hexdigest()[:12]}…; expected {expected}{sha256[:12]}…): {fix}."
+            )
     _write_stamp(target, sha256)
     return target
 
@@ -180,7 +194,14 @@ def _progress(label: str, total: int):
     console = Console(file=sys.stderr)
     if not console.is_terminal:  # no live bar in a log file: one line says why the first load is slow
         print(f"{label} ({total / 1e6:,.0f} MB, once)…", file=sys.stderr, flush=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)

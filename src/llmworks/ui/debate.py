@@ -16,8 +16,7 @@ def _display(convo) -> list[dict]:
     """Every turn so far as a chat message; the moderator on the user's side."""
     from llmworks.apps.debate import MODERATOR
 
-    return [{"role": "user" if t.speaker == MODERATOR else "assistant", "content": t.markdown()}
-            for t in convo.turns]
+    return [{"role": "user" if t.speaker == MODERATOR else "assistant", "content": t.markdown()} for t in convo.turns]
 
 
 def _rounds(convo, rounds: int) -> Iterator[tuple[object, list[dict], str, str | None]]:
@@ -33,15 +32,28 @@ def _rounds(convo, rounds: int) -> Iterator[tuple[object, list[dict], str, str |
     yield convo, _display(convo), status, str(download)  # the turns as kept: labels a model copied are gone
 
 
-def start(model_a, model_b, model_c, persona_a: str, persona_b: str, persona_c: str, topic: str, rounds: int,
-          max_tokens: int | None):
+def start(
+    model_a,
+    model_b,
+    model_c,
+    persona_a: str,
+    persona_b: str,
+    persona_c: str,
+    topic: str,
+    rounds: int,
+    max_tokens: int | None,
+):
     """A new conversation, run for `rounds` rounds."""
     from llmworks.apps.debate import Conversation
 
     models = [model_a or None, model_b or None] + ([model_c] if model_c and model_c != NONE else [])
     try:
-        convo = Conversation.between(models, [persona_a, persona_b, persona_c], topic=topic or "",
-                                     max_tokens=int(max_tokens) if max_tokens else None)
+        convo = Conversation.between(
+            models,
+            [persona_a, persona_b, persona_c],
+            topic=topic or "",
+            max_tokens=int(max_tokens) if max_tokens else None,
+        )
     except Exception as e:
         yield None, [], error_markdown(e), None
         return
@@ -77,8 +89,9 @@ def tab() -> None:
     start_button = gr.Button("Start conversation", variant="primary")
     chat = gr.Chatbot(height=420, label="Conversation")
     with gr.Row():
-        moderator = gr.Textbox(placeholder="As the moderator, say something (or leave empty) …", show_label=False,
-                               scale=4)
+        moderator = gr.Textbox(
+            placeholder="As the moderator, say something (or leave empty) …", show_label=False, scale=4
+        )
         more = gr.Button("Moderator turn + continue", scale=1)
     totals = gr.Markdown("")
     transcript = gr.File(label="Transcript (markdown)")

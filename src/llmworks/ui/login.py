@@ -34,15 +34,24 @@ def check_exposure(host: str, *, share: bool, auth: tuple[str, str] | None, inse
     if auth is not None or insecure_no_auth or (is_loopback(host) and not share):
         return
     where = "a public share link" if share else host
-    raise LLMError(f"Refusing to serve on {where} without a login: anyone who reaches it could use the data dir and "
-                   f"spend your API keys. Set {AUTH_ENV}=user:password (or --auth), or pass --insecure-no-auth.")
+    raise LLMError(
+        f"Refusing to serve on {where} without a login: anyone who reaches it could use the data dir and "
+        f"spend your API keys. Set {AUTH_ENV}=user:password (or --auth), or pass --insecure-no-auth."
+    )
 
 
 class LoginThrottle:
     """Consecutive failures per key; a success clears the key."""
 
-    def __init__(self, *, free: int = 5, base_s: float = 30.0, max_s: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000):
+    def __init__(
+        self,
+        *,
+        free: int = 5,
+        base_s: float = 30.0,
+        max_s: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+    ):
         self.free, self.base_s, self.max_s, self.clock, self.max_keys = free, base_s, max_s, clock, max_keys
         self._state: dict[str, tuple[int, float]] = {}  # key → (failures in a row, locked until)
         self._lock = threading.Lock()
@@ -98,8 +107,11 @@ class LoginRateLimit:
             from starlette.responses import JSONResponse
 
             seconds = math.ceil(wait)
-            response = JSONResponse({"detail": f"Too many failed logins: try again in {seconds} s."},
-                                    status_code=429, headers={"Retry-After": str(seconds)})
+            response = JSONResponse(
+                {"detail": f"Too many failed logins: try again in {seconds} s."},
+                status_code=429,
+                headers={"Retry-After": str(seconds)},
+            )
             return await response(scope, receive, send)
         status = {}
 
@@ -122,5 +134,7 @@ def login_options(auth: tuple[str, str] | None, throttle: LoginThrottle | None =
     from starlette.middleware import Middleware
 
     throttle = throttle or LoginThrottle()
-    return {"auth": PasswordCheck(*auth, throttle),
-            "app_kwargs": {"middleware": [Middleware(LoginRateLimit, throttle=throttle)]}}
+    return {
+        "auth": PasswordCheck(*auth, throttle),
+        "app_kwargs": {"middleware": [Middleware(LoginRateLimit, throttle=throttle)]},
+    }

@@ -23,9 +23,11 @@ def saved_pricer(name: str) -> str:
         return str(folder)
     if name in PRICERS:
         return name
-    raise PricerError(f"Saved pricer: {name!r} is not a pricer saved in {root} (the data dir, LLMWORKS_HOME); "
-                      "pick one from the list, or train one with `llmworks pricer train --pricer NAME --data "
-                      "ITEMS.jsonl`.")
+    raise PricerError(
+        f"Saved pricer: {name!r} is not a pricer saved in {root} (the data dir, LLMWORKS_HOME); "
+        "pick one from the list, or train one with `llmworks pricer train --pricer NAME --data "
+        "ITEMS.jsonl`."
+    )
 
 
 def estimate_markdown(description: str, model: str) -> str:
@@ -57,12 +59,17 @@ def _choices() -> list[str]:
 def tab() -> None:
     import gradio as gr
 
-    gr.Markdown("Paste a product's title and description. Train a pricer first: "
-                "`llmworks pricer train --pricer ensemble --data items.jsonl`.")
+    gr.Markdown(
+        "Paste a product's title and description. Train a pricer first: "
+        "`llmworks pricer train --pricer ensemble --data items.jsonl`."
+    )
     with gr.Row():
         with gr.Column(scale=3):
-            description = gr.Textbox(label="Product description", lines=8,
-                                     placeholder="Moen Belfield 2-light bath vanity light fixture, brushed nickel…")
+            description = gr.Textbox(
+                label="Product description",
+                lines=8,
+                placeholder="Moen Belfield 2-light bath vanity light fixture, brushed nickel…",
+            )
         with gr.Column(scale=1):
             choices = _choices()
             model = gr.Dropdown(choices, value=choices[0], label="Saved pricer", allow_custom_value=True)

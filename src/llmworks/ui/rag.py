@@ -102,7 +102,7 @@ def upload_and_ingest(files, folder: str, db: str) -> str:
         saved, refused = save_uploads(files, target, suffixes=SUFFIXES)
     except Exception as e:  # shown in the tab, never as a traceback
         return warn(e)
-    note = (f"Skipped {', '.join(refused)}: only {', '.join(sorted(SUFFIXES))} files are read. " if refused else "")
+    note = f"Skipped {', '.join(refused)}: only {', '.join(sorted(SUFFIXES))} files are read. " if refused else ""
     if not saved:
         return note
     return note + f"Saved {len(saved)} file(s) to `{target}`. " + ingest_folder(str(target), db)
@@ -121,14 +121,20 @@ def tab() -> None:
     from llmworks.apps.rag import ANSWER_K, default_documents, default_index
     from llmworks.apps.rag.loaders import SUFFIXES
 
-    gr.Markdown("Folders are on the server, inside the data dir (or a folder listed in LLMWORKS_UI_ALLOWED_DIRS). "
-                "An index mirrors the folder last ingested into it; uploads are saved into the folder to ingest.")
+    gr.Markdown(
+        "Folders are on the server, inside the data dir (or a folder listed in LLMWORKS_UI_ALLOWED_DIRS). "
+        "An index mirrors the folder last ingested into it; uploads are saved into the folder to ingest."
+    )
     with gr.Row():
         db = gr.Textbox(str(default_index()), label="Index folder", scale=3)
         folder = gr.Textbox(str(default_documents()), label="Folder to ingest (.md, .txt, .pdf, .html)", scale=3)
         ingest_button = gr.Button("Ingest", scale=1)
-    uploads = gr.File(label="Upload documents (saved into the folder to ingest, then ingested)",
-                      file_count="multiple", file_types=sorted(SUFFIXES), type="filepath")
+    uploads = gr.File(
+        label="Upload documents (saved into the folder to ingest, then ingested)",
+        file_count="multiple",
+        file_types=sorted(SUFFIXES),
+        type="filepath",
+    )
     status = gr.Markdown("")
     with gr.Row():
         with gr.Column(scale=3):

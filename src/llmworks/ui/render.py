@@ -51,8 +51,11 @@ def tool_message(step: ToolStep) -> dict:
     if len(outcome) > TOOL_TEXT_CHARS:
         outcome = outcome[:TOOL_TEXT_CHARS] + "…"
     mark = "⚠️" if step.error is not None else "🛠️"
-    return {"role": "assistant", "content": f"`{step.name}({args})`\n\n{outcome}",
-            "metadata": {"title": f"{mark} Used tool {step.name}", "status": "done"}}
+    return {
+        "role": "assistant",
+        "content": f"`{step.name}({args})`\n\n{outcome}",
+        "metadata": {"title": f"{mark} Used tool {step.name}", "status": "done"},
+    }
 
 
 def chat_messages(events: Iterable, history: list[dict] | None = None) -> Iterator[ChatView]:

@@ -36,8 +36,9 @@ def tab() -> None:
 
     from llmworks.apps.store import DEFAULT_CONFIG, StoreConfig
 
-    chatbot = gr.Chatbot(value=[{"role": "assistant", "content": StoreConfig.load().welcome()}], height=380,
-                         label="Store assistant")
+    chatbot = gr.Chatbot(
+        value=[{"role": "assistant", "content": StoreConfig.load().welcome()}], height=380, label="Store assistant"
+    )
     with gr.Row():
         box = gr.Textbox(placeholder="Do you sell belts?", show_label=False, scale=5)
         send = gr.Button("Send", variant="primary", scale=1)

@@ -15,8 +15,9 @@ def run(url: str, style: str, model, max_tokens: int | None = None) -> Iterator[
     if not (url or "").strip():
         yield "", "Enter the URL of a web page."
         return
-    for view in markdown(summarize.run(url.strip(), model=model or None, style=style,
-                                       max_tokens=int(max_tokens) if max_tokens else None)):
+    for view in markdown(
+        summarize.run(url.strip(), model=model or None, style=style, max_tokens=int(max_tokens) if max_tokens else None)
+    ):
         yield view.text, view.status
 
 

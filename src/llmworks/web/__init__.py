@@ -22,9 +22,23 @@ from .extract import Link, Page, chars_for_tokens, clip_text, parse_html
 from .fetcher import MAX_BYTES, MAX_REDIRECTS, TIMEOUT_S, USER_AGENT, check_host, fetch_raw
 
 __all__ = [
-    "fetch", "Page", "Link", "parse_html", "clip_text", "chars_for_tokens", "fetch_raw", "check_host", "USER_AGENT",
-    "FetchError", "BlockedAddressError", "BotWallError", "EmptyPageError", "FetchTimeoutError", "HTTPStatusError",
-    "NotHTMLError", "PageTooLargeError",
+    "USER_AGENT",
+    "BlockedAddressError",
+    "BotWallError",
+    "EmptyPageError",
+    "FetchError",
+    "FetchTimeoutError",
+    "HTTPStatusError",
+    "Link",
+    "NotHTMLError",
+    "Page",
+    "PageTooLargeError",
+    "chars_for_tokens",
+    "check_host",
+    "clip_text",
+    "fetch",
+    "fetch_raw",
+    "parse_html",
 ]
 
 
@@ -40,6 +54,5 @@ def fetch(
     url = url.strip()
     if "://" not in url:
         url = "https://" + url  # people type "example.com"
-    raw = fetch_raw(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                    allow_private=allow_private)
+    raw = fetch_raw(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, allow_private=allow_private)
     return parse_html(raw.body, raw.url, charset=raw.charset)

@@ -57,8 +57,18 @@ def parse_html(html: str | bytes, url: str, *, charset: str | None = None) -> Pa
     base_url = urljoin(url, base["href"]) if base else url
     links = _links(soup, base_url)
 
-    text = trafilatura.extract(html, url=url, output_format="markdown", include_links=False, include_tables=True,
-                               include_comments=False, favor_recall=True) or ""
+    text = (
+        trafilatura.extract(
+            html,
+            url=url,
+            output_format="markdown",
+            include_links=False,
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+        )
+        or ""
+    )
     for tag in soup(["script", "style", "noscript", "template", "svg"]):
         tag.decompose()
     visible = _squash(soup.body.get_text("\n", strip=True) if soup.body else soup.get_text("\n", strip=True))
@@ -70,11 +80,15 @@ def parse_html(html: str | bytes, url: str, *, charset: str | None = None) -> Pa
     if len(visible) <= BOT_WALL_MAX_CHARS and (match := BOT_WALL.search(sample)):
         raise BotWallError(
             f"{url} shows a bot check instead of its content ({match.group(0)!r}); it needs a real browser. "
-            "Try another page of the site, or paste the text instead.", url=url)
+            "Try another page of the site, or paste the text instead.",
+            url=url,
+        )
     if len(text) < MIN_TEXT_CHARS:
         raise EmptyPageError(
             f"{url} has no readable text ({len(text)} characters); it may be drawn by JavaScript or be a "
-            "placeholder. Try another page of the site.", url=url)
+            "placeholder. Try another page of the site.",
+            url=url,
+        )
     return Page(url=url, title=title, text=text, links=links)
 
 

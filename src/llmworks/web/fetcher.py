@@ -28,8 +28,7 @@ from .errors import (
 
 # A browser-like agent: many sites answer bare HTTP clients with a bot wall; the suffix says who we are.
 USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
-    "llmworks/0.1"
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 llmworks/0.1"
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TIMEOUT_S = 10.0  # whole download, not only per read: a server dripping bytes cannot hold us longer
@@ -61,8 +60,11 @@ def fetch_raw(
 
         allow_private = get_settings().allow_private_urls
     deadline = time.monotonic() + timeout
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-               "Accept-Language": "en;q=0.9,*;q=0.5"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        "Accept-Language": "en;q=0.9,*;q=0.5",
+    }
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, headers=headers) as client:
         for _ in range(max_redirects + 1):
             request = _pinned_request(client, url, allow_private)
@@ -84,11 +86,16 @@ def fetch_raw(
 
 def _read(response: httpx.Response, url: str, deadline: float, timeout: float, max_bytes: int) -> RawPage:
     if response.status_code >= 400:
-        hint = {401: "it needs a login", 403: "the site refuses automated readers",
-                404: "no such page; check the address", 429: "the site is rate limiting; try later"}
+        hint = {
+            401: "it needs a login",
+            403: "the site refuses automated readers",
+            404: "no such page; check the address",
+            429: "the site is rate limiting; try later",
+        }
         why = hint.get(response.status_code, "the site answered with an error")
-        raise HTTPStatusError(f"{url} answered HTTP {response.status_code}: {why}.", url=url,
-                              status_code=response.status_code)
+        raise HTTPStatusError(
+            f"{url} answered HTTP {response.status_code}: {why}.", url=url, status_code=response.status_code
+        )
     content_type, _, params = response.headers.get("content-type", "").partition(";")
     content_type = content_type.strip().lower()
     if content_type and content_type not in HTML_TYPES:
@@ -117,8 +124,9 @@ def _read(response: httpx.Response, url: str, deadline: float, timeout: float, m
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"')
-    return RawPage(url=url, body=body, content_type=content_type or "text/html", charset=charset,
-                   status_code=response.status_code)
+    return RawPage(
+        url=url, body=body, content_type=content_type or "text/html", charset=charset, status_code=response.status_code
+    )
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -135,8 +143,9 @@ def _pinned_request(client: httpx.Client, url: str, allow_private: bool) -> http
         host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
         request = client.build_request("GET", url)
     except UnicodeError as e:  # idna's errors: a host name that is not valid international (IDNA) text
-        raise FetchError(f"{url!r} is not a valid URL: its host name is not valid ({e}); check the address.",
-                         url=url) from None
+        raise FetchError(
+            f"{url!r} is not a valid URL: its host name is not valid ({e}); check the address.", url=url
+        ) from None
     except (ValueError, httpx.InvalidURL) as e:  # "Invalid IPv6 URL", "Port out of range", bad [host]
         raise FetchError(f"{url!r} is not a valid URL: {e}; check the address.", url=url) from None
     if allow_private:

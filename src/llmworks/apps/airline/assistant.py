@@ -63,8 +63,10 @@ Examples:
 
 DONT_KNOW = "I don't know. I can tell you ticket prices, and book, list or cancel FlightAI flights."
 MAX_REPLY_TOKENS = 80  # embedded models: one or two sentences; a 135M model otherwise rambles for hundreds
-_SUCCESS_WORDS = {"book_flight": ("booked", "confirmed", "confirmation code", "reserved"),
-                  "cancel_booking": ("cancelled", "canceled")}
+_SUCCESS_WORDS = {
+    "book_flight": ("booked", "confirmed", "confirmation code", "reserved"),
+    "cancel_booking": ("cancelled", "canceled"),
+}
 
 
 class RoutedAction(BaseModel):
@@ -102,9 +104,17 @@ def routes_first(model: llm.Model) -> bool:
 
 
 class Assistant:
-    def __init__(self, model: str | llm.Model | None = None, *, db: AirlineDB | None = None,
-                 today: Callable[[], date] = date.today, max_steps: int = 6, history_turns: int = 6,
-                 reply_tokens: int | None = MAX_REPLY_TOKENS, temperature: float | None = None):
+    def __init__(
+        self,
+        model: str | llm.Model | None = None,
+        *,
+        db: AirlineDB | None = None,
+        today: Callable[[], date] = date.today,
+        max_steps: int = 6,
+        history_turns: int = 6,
+        reply_tokens: int | None = MAX_REPLY_TOKENS,
+        temperature: float | None = None,
+    ):
         self.model = llm.get_model(model)
         self.reply_tokens = reply_tokens
         self.temperature = temperature
@@ -129,8 +139,9 @@ class Assistant:
         self.embedded = routes_first(self.model)
 
     @app
-    def run(self, message: str, *, language: str | None = None,
-            translator: str | llm.Model | None = None) -> Iterator[Event]:
+    def run(
+        self, message: str, *, language: str | None = None, translator: str | llm.Model | None = None
+    ) -> Iterator[Event]:
         """One turn: a ToolStep per tool call as it happens, the checked reply as a Delta, then Done(Turn). With
         `language`, the reply is also translated (by `translator`, default: this assistant's model)."""
         message = message.strip()
@@ -139,7 +150,7 @@ class Assistant:
         started = time.perf_counter()
         earlier = [m["content"] for m in self.history if m["role"] == "user"]
         self.toolbox.begin_turn(message, earlier)
-        messages = self.history[-2 * self.history_turns:] + [{"role": "user", "content": message}]
+        messages = self.history[-2 * self.history_turns :] + [{"role": "user", "content": message}]
         routed = None
         try:
             if self.embedded:
@@ -148,9 +159,17 @@ class Assistant:
                 options = dict(tool_choice=choice, max_steps=1, max_tokens=self.reply_tokens)
             else:
                 options = dict(max_steps=self.max_steps)
-            run = yield from as_they_happen(lambda report: llm.run_tools(
-                messages, tools=self.toolbox.tools(), model=self.model, system=SYSTEM_PROMPT,
-                temperature=self.temperature, on_step=lambda step: report(ToolStep.of(step)), **options))
+            run = yield from as_they_happen(
+                lambda report: llm.run_tools(
+                    messages,
+                    tools=self.toolbox.tools(),
+                    model=self.model,
+                    system=SYSTEM_PROMPT,
+                    temperature=self.temperature,
+                    on_step=lambda step: report(ToolStep.of(step)),
+                    **options,
+                )
+            )
         except llm.ModelOutputError as e:  # e.g. a tool call cut off mid-JSON: the turn fails, the chat goes on
             run = llm.ToolRun(text="", stopped_by=f"invalid model output: {e}")
         outcomes = list(self.toolbox.outcomes)
@@ -159,8 +178,18 @@ class Assistant:
         if why:
             yield Progress(f"Reply checked: {why}; the model wrote {run.text.strip()[:120]!r}", warning=True)
         yield Delta(reply)
-        turn = Turn(message, reply, run.text, run.steps, outcomes, why, self._destination(outcomes, message),
-                    routed, run.stopped_by, time.perf_counter() - started)
+        turn = Turn(
+            message,
+            reply,
+            run.text,
+            run.steps,
+            outcomes,
+            why,
+            self._destination(outcomes, message),
+            routed,
+            run.stopped_by,
+            time.perf_counter() - started,
+        )
         if language and language.strip():
             from .translate import translate
 
@@ -175,8 +204,9 @@ class Assistant:
 
     def route(self, message: str) -> str:
         """The embedded model's pick of one action for `message` (constrained to ACTIONS)."""
-        return llm.structured(message, schema=RoutedAction, model=self.model, system=ROUTER_PROMPT,
-                              temperature=0.0).output.action
+        return llm.structured(
+            message, schema=RoutedAction, model=self.model, system=ROUTER_PROMPT, temperature=0.0
+        ).output.action
 
     def _destination(self, outcomes: list[Outcome], message: str) -> Destination | None:
         for o in outcomes:
@@ -215,9 +245,15 @@ def checked_reply(text: str, outcomes: list[Outcome], user_message: str) -> tupl
     refused = [o for o in outcomes if not o.ok and not o.grounding]
     asked = [o for o in outcomes if not o.ok and o.grounding]
     evidence = " ".join([user_message, SYSTEM_PROMPT] + [o.message for o in outcomes])
-    fallback = (" ".join(dict.fromkeys(o.message for o in ok)) if ok
-                else refused[-1].user_message if refused
-                else asked[-1].user_message if asked else DONT_KNOW)
+    fallback = (
+        " ".join(dict.fromkeys(o.message for o in ok))
+        if ok
+        else refused[-1].user_message
+        if refused
+        else asked[-1].user_message
+        if asked
+        else DONT_KNOW
+    )
 
     if not reply:
         return fallback, "the model gave no answer"

@@ -22,8 +22,9 @@ class BookingRefused(LlmworksError):
     """A booking or cancellation that did not happen; the message says why (nothing was written)."""
 
 
-def book(city: str, passenger: str, travel_date: str, *, db: AirlineDB | None = None,
-         today: Callable[[], date] = date.today) -> Booking:
+def book(
+    city: str, passenger: str, travel_date: str, *, db: AirlineDB | None = None, today: Callable[[], date] = date.today
+) -> Booking:
     box = Toolbox(db, today=today, direct=True)
     try:
         return box.book(city, passenger, travel_date)

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from llmworks.errors import StoreError
@@ -103,7 +103,9 @@ class Booking:
 
 
 def _m1_tables(db: sqlite3.Connection) -> None:
-    _execute_all(db, """
+    _execute_all(
+        db,
+        """
         CREATE TABLE destinations (
             id INTEGER PRIMARY KEY,
             city TEXT NOT NULL,
@@ -134,7 +136,8 @@ def _m1_tables(db: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL,
             cancelled_at TEXT
         );
-    """)
+    """,
+    )
 
 
 def _m2_indexes(db: sqlite3.Connection) -> None:
@@ -239,7 +242,9 @@ class AirlineDB:
             keys = [normalize(city) for city, _, _ in SEED_DESTINATIONS]
             found = db.execute(
                 f"""SELECT count(DISTINCT d.city_key) FROM destinations d JOIN flights f ON f.destination_id = d.id
-                    WHERE d.city_key IN ({",".join("?" * len(keys))})""", keys).fetchone()[0]
+                    WHERE d.city_key IN ({",".join("?" * len(keys))})""",
+                keys,
+            ).fetchone()[0]
             return found == len(keys)
 
     def migrate(self) -> int:
@@ -360,4 +365,4 @@ def new_code() -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -16,8 +16,10 @@ from llmworks import llm
 from .db import Destination
 
 IMAGE_MODEL = "openai/gpt-image-1"
-NO_PROVIDER = ("No image provider is configured, so no picture is shown (offline, nothing can draw one). "
-               "Set OPENAI_API_KEY to draw destinations with openai/gpt-image-1.")
+NO_PROVIDER = (
+    "No image provider is configured, so no picture is shown (offline, nothing can draw one). "
+    "Set OPENAI_API_KEY to draw destinations with openai/gpt-image-1."
+)
 
 
 _drawn: dict[str, Picture] = {}
@@ -39,8 +41,10 @@ def destination_image(city: str) -> Picture:
     """A pop-art style picture of `city` for the image panel, or None with the reason."""
     if not image_provider_configured():
         return Picture(None, NO_PROVIDER)
-    prompt = (f"An image representing a vacation in {city}, showing tourist spots and everything unique about "
-              f"{city}, in a vibrant pop-art style")
+    prompt = (
+        f"An image representing a vacation in {city}, showing tourist spots and everything unique about "
+        f"{city}, in a vibrant pop-art style"
+    )
     if city not in _drawn:  # one paid picture per city per process, not one per chat turn
         try:
             _drawn[city] = Picture(llm.image(prompt, model=IMAGE_MODEL), f"{city}, drawn by {IMAGE_MODEL}.")

@@ -24,10 +24,9 @@ from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from llmworks.llm.errors import ToolError  # the one the tool loop turns into "Error: …" for the model
 from llmworks.llm.tools import Tool
-
-from .dates import dates_in, parse_date
 from llmworks.text import one_line
 
+from .dates import dates_in, parse_date
 from .db import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -61,6 +60,8 @@ ARG_MAX_LENGTH = {"destination_city": 40, "passenger_name": MAX_NAME_LENGTH}
 
 def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
+
+
 _CODE_RE = re.compile(rf"\b[{CODE_ALPHABET}]{{{CODE_LENGTH}}}\b", re.I)
 
 
@@ -81,8 +82,10 @@ class Outcome:
 
 
 def booked_message(booking: Booking) -> str:
-    return (f"Booked {booking.passenger} on the flight to {booking.city} on {booking.travel_date} for "
-            f"${booking.price_usd}. Confirmation code: {booking.code}.")
+    return (
+        f"Booked {booking.passenger} on the flight to {booking.city} on {booking.travel_date} for "
+        f"${booking.price_usd}. Confirmation code: {booking.code}."
+    )
 
 
 def cancelled_message(booking: Booking) -> str:
@@ -92,8 +95,7 @@ def cancelled_message(booking: Booking) -> str:
 class Toolbox:
     """The airline's tools bound to one database and one conversation."""
 
-    def __init__(self, db: AirlineDB | None = None, *, today: Callable[[], date] = date.today,
-                 direct: bool = False):
+    def __init__(self, db: AirlineDB | None = None, *, today: Callable[[], date] = date.today, direct: bool = False):
         """`direct`: the user typed the arguments themselves (a command, a form), no model proposed them, so the
         checks that the user said each one are skipped; every other check holds."""
         self.db = db or AirlineDB()
@@ -165,8 +167,15 @@ class Toolbox:
             fields = {}
             for name, f in tool.args_model.model_fields.items():
                 kind = Annotated[str, BeforeValidator(_upper)] if name == "confirmation_code" else f.annotation
-                fields[name] = (kind, Field(..., description=f.description, pattern=ARG_PATTERNS.get(name),
-                                            max_length=ARG_MAX_LENGTH.get(name)))
+                fields[name] = (
+                    kind,
+                    Field(
+                        ...,
+                        description=f.description,
+                        pattern=ARG_PATTERNS.get(name),
+                        max_length=ARG_MAX_LENGTH.get(name),
+                    ),
+                )
             tool.args_model = create_model(tool.args_model.__name__, __config__=ConfigDict(extra="forbid"), **fields)
             out.append(tool)
         return out
@@ -217,8 +226,9 @@ class Toolbox:
         if not _CODE_RE.fullmatch(code):
             raise Refusal(f"{confirmation_code!r} is not a confirmation code (six letters and digits).")
         if not self.direct and code not in {c.upper() for c in _CODE_RE.findall(self.user_text)}:
-            raise Refusal("What is your confirmation code?", f"(The customer did not give the code {code}.)",
-                          grounding=True)
+            raise Refusal(
+                "What is your confirmation code?", f"(The customer did not give the code {code}.)", grounding=True
+            )
         try:
             return self.db.cancel(code)
         except BookingError as e:
@@ -240,8 +250,9 @@ class Toolbox:
         try:
             message, facts = run()
         except Refusal as e:
-            self.outcomes.append(Outcome(tool, arguments, str(e), ok=False, user_message=e.user_message,
-                                         grounding=e.grounding))
+            self.outcomes.append(
+                Outcome(tool, arguments, str(e), ok=False, user_message=e.user_message, grounding=e.grounding)
+            )
             raise
         self.outcomes.append(Outcome(tool, arguments, message, ok=True, facts=facts))
         return message
@@ -259,15 +270,19 @@ class Toolbox:
     def _destination(self, city: str) -> Destination:
         city = one_line(city or "")  # it is echoed in refusals: no terminal control characters
         if not normalize(city):
-            raise Refusal("Which city would you like to fly to?", "(The destination city is empty.)",
-                          grounding=True)
+            raise Refusal("Which city would you like to fly to?", "(The destination city is empty.)", grounding=True)
         if len(city) > ARG_MAX_LENGTH["destination_city"]:
-            raise Refusal(f"Sorry, that is not a city FlightAI flies to (a city name has at most "
-                          f"{ARG_MAX_LENGTH['destination_city']} characters).")
+            raise Refusal(
+                f"Sorry, that is not a city FlightAI flies to (a city name has at most "
+                f"{ARG_MAX_LENGTH['destination_city']} characters)."
+            )
         dest = self.db.find(city) or self._contained_destination(city)
         if not self._mentioned(city) and not (dest and self._mentioned(dest.city)):
-            raise Refusal("Which city would you like to fly to?",
-                          f"(The customer did not mention {city!r}: ask, or answer without a tool.)", grounding=True)
+            raise Refusal(
+                "Which city would you like to fly to?",
+                f"(The customer did not mention {city!r}: ask, or answer without a tool.)",
+                grounding=True,
+            )
         if dest is None:
             known = ", ".join(d.city for d in self.db.destinations())
             raise Refusal(f"Sorry, FlightAI does not fly to {city}. We fly to {known}.")
@@ -287,11 +302,13 @@ class Toolbox:
         except BookingError as e:
             raise Refusal(str(e)) from None
         if not self._mentioned(name):
-            raise Refusal("What is the passenger's full name?", f"(The customer did not give the name {name!r}.)",
-                          grounding=True)
+            raise Refusal(
+                "What is the passenger's full name?", f"(The customer did not give the name {name!r}.)", grounding=True
+            )
         if self.db.find(name) is not None:  # SmolLM2 booked "Sydney" to Sydney: a word the user said, not a name
-            raise Refusal("What is the passenger's full name?", f"({name!r} is a city, not a passenger's name.)",
-                          grounding=True)
+            raise Refusal(
+                "What is the passenger's full name?", f"({name!r} is a city, not a passenger's name.)", grounding=True
+            )
         return name
 
     def _date(self, text: str) -> date:
@@ -300,11 +317,14 @@ class Toolbox:
         if day is None:
             raise Refusal("On which date would you like to travel (YYYY-MM-DD)?", f"({text!r} is not a date.)")
         if day < today:
-            raise Refusal(f"Sorry, {day.isoformat()} is in the past (today is {today.isoformat()}); "
-                          "please choose a future date.")
+            raise Refusal(
+                f"Sorry, {day.isoformat()} is in the past (today is {today.isoformat()}); please choose a future date."
+            )
         if day > today + timedelta(days=BOOKING_WINDOW_DAYS):
-            raise Refusal(f"Sorry, bookings for {day.isoformat()} are not open yet: FlightAI books up to "
-                          f"{BOOKING_WINDOW_DAYS} days ahead.")
+            raise Refusal(
+                f"Sorry, bookings for {day.isoformat()} are not open yet: FlightAI books up to "
+                f"{BOOKING_WINDOW_DAYS} days ahead."
+            )
         if self.direct:
             return day
         said = dates_in(self.user_text, today) + dates_in(self.earlier_user_text, today)
@@ -312,15 +332,23 @@ class Toolbox:
             raise Refusal("On which date would you like to travel?", "(The customer gave no date.)", grounding=True)
         if day not in said:
             options = ", ".join(d.isoformat() for d in said)
-            raise Refusal(f"Did you mean {options}?", f"({day.isoformat()} is not a date the customer gave.)",
-                          grounding=True)
+            raise Refusal(
+                f"Did you mean {options}?", f"({day.isoformat()} is not a date the customer gave.)", grounding=True
+            )
         return day
 
     def _one_in_current_message(self, city: str, name: str, day: date) -> None:
         if self.direct:
             return
         now = f" {normalize(self.user_text)} "
-        if f" {normalize(city)} " in now or f" {normalize(name)} " in now or day in dates_in(self.user_text, self.today):
+        if (
+            f" {normalize(city)} " in now
+            or f" {normalize(name)} " in now
+            or day in dates_in(self.user_text, self.today)
+        ):
             return
-        raise Refusal("Shall I book that? Please confirm the city, the passenger's name and the date.",
-                      "(This message asks for no booking.)", grounding=True)
+        raise Refusal(
+            "Shall I book that? Please confirm the city, the passenger's name and the date.",
+            "(This message asks for no booking.)",
+            grounding=True,
+        )

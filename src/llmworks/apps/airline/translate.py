@@ -14,7 +14,9 @@ def translate(text: str, language: str, *, model: str | llm.Model | None = None)
         raise llm.LLMError("Pick a language to translate into, e.g. 'Spanish'.")
     if not text.strip():
         return ""
-    system = (f"You are a translator. Translate the user's text into {language}. Reply with the translation only, "
-              "keeping names, prices, dates and confirmation codes exactly as written.")
+    system = (
+        f"You are a translator. Translate the user's text into {language}. Reply with the translation only, "
+        "keeping names, prices, dates and confirmation codes exactly as written."
+    )
     budget = max(64, 3 * llm.count_tokens(text, model))  # translations run longer than the source
     return llm.chat(text, model=model, system=system, temperature=0.0, max_tokens=budget).text.strip()

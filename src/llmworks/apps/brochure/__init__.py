@@ -9,6 +9,19 @@ from .brochure import LANGUAGE, REPLY_TOKENS, TONE, TONES, Brochure, brochure_me
 from .links import LINK_TYPES, MAX_LINKS, LinkChoice, LinkSelection, candidate_links, clean_selection, select_links
 
 __all__ = [
-    "run", "write_brochure", "Brochure", "brochure_messages", "TONE", "TONES", "LANGUAGE", "REPLY_TOKENS", "MAX_LINKS",
-    "select_links", "candidate_links", "clean_selection", "LinkChoice", "LinkSelection", "LINK_TYPES",
+    "LANGUAGE",
+    "LINK_TYPES",
+    "MAX_LINKS",
+    "REPLY_TOKENS",
+    "TONE",
+    "TONES",
+    "Brochure",
+    "LinkChoice",
+    "LinkSelection",
+    "brochure_messages",
+    "candidate_links",
+    "clean_selection",
+    "run",
+    "select_links",
+    "write_brochure",
 ]

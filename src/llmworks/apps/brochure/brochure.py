@@ -62,7 +62,7 @@ def run(
         raise llm.LLMError(f"Unknown tone {tone!r}; choose one of: {', '.join(TONES)}.")
     company = company.strip()
     if not company:
-        raise llm.LLMError("Give the company's name, e.g. llmworks brochure \"Hugging Face\" https://huggingface.co")
+        raise llm.LLMError('Give the company\'s name, e.g. llmworks brochure "Hugging Face" https://huggingface.co')
     language = (language or "").strip() or LANGUAGE
     max_links = MAX_LINKS if max_links is None else max_links
     max_tokens = max_tokens or REPLY_TOKENS
@@ -99,8 +99,15 @@ def write_brochure(company: str, url: str, **options) -> Brochure:
     return events.result(run(company, url, **options))
 
 
-def brochure_messages(company: str, pages: list[web.Page], *, tone: str = TONE, language: str = LANGUAGE,
-                      model: str | llm.Model | None = None, max_tokens: int = REPLY_TOKENS) -> list[llm.Message]:
+def brochure_messages(
+    company: str,
+    pages: list[web.Page],
+    *,
+    tone: str = TONE,
+    language: str = LANGUAGE,
+    model: str | llm.Model | None = None,
+    max_tokens: int = REPLY_TOKENS,
+) -> list[llm.Message]:
     """System + user prompt with every page clipped to an equal share of the model's context window."""
     m = llm.get_model(model)
     budget = MAX_PROMPT_TOKENS

@@ -81,8 +81,9 @@ def selection_schema(candidates: list[web.Link], max_links: int = MAX_LINKS) -> 
     return ConstrainedSelection
 
 
-def select_links(page: web.Page, *, model: str | llm.Model | None = None,
-                 max_links: int = MAX_LINKS) -> list[LinkChoice]:
+def select_links(
+    page: web.Page, *, model: str | llm.Model | None = None, max_links: int = MAX_LINKS
+) -> list[LinkChoice]:
     """The model's choice of relevant links on `page`, checked: on the page, absolute, not excluded, no repeats."""
     candidates = candidate_links(page)
     if not candidates:
@@ -94,13 +95,13 @@ def select_links(page: web.Page, *, model: str | llm.Model | None = None,
         f"Links:\n{listing}"
     )
     schema = selection_schema(candidates, max_links)
-    chosen = llm.structured(prompt, schema=schema, model=model, system=SYSTEM, temperature=0.0,
-                            max_tokens=600).output
+    chosen = llm.structured(prompt, schema=schema, model=model, system=SYSTEM, temperature=0.0, max_tokens=600).output
     return clean_selection(chosen.links, candidates, base_url=page.url, max_links=max_links)
 
 
-def clean_selection(chosen: list[LinkChoice], candidates: list[web.Link], *, base_url: str,
-                    max_links: int = MAX_LINKS) -> list[LinkChoice]:
+def clean_selection(
+    chosen: list[LinkChoice], candidates: list[web.Link], *, base_url: str, max_links: int = MAX_LINKS
+) -> list[LinkChoice]:
     """Keep only chosen links that were candidates (so on the page, allowed), made absolute, once each, in order."""
     allowed = {link.url for link in candidates}
     out, seen = [], set()

@@ -26,20 +26,29 @@ class Chat:
     The model is looked up at once, so a misspelt name fails before the first question is typed.
     """
 
-    def __init__(self, *, model: str | llm.Model | None = None, system: str | None = None,
-                 temperature: float | None = None, max_tokens: int | None = None, stream: bool = True,
-                 history: list[llm.Message] | None = None):
+    def __init__(
+        self,
+        *,
+        model: str | llm.Model | None = None,
+        system: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        stream: bool = True,
+        history: list[llm.Message] | None = None,
+    ):
         self.model = llm.get_model(model)
         self.system, self.temperature, self.max_tokens, self.stream = system, temperature, max_tokens, stream
-        self.history: list[llm.Message] = [{"role": m["role"], "content": m["content"]} for m in history or []
-                                           if m.get("role") in ("user", "assistant")]
+        self.history: list[llm.Message] = [
+            {"role": m["role"], "content": m["content"]}
+            for m in history or []
+            if m.get("role") in ("user", "assistant")
+        ]
 
     @app
     def run(self, message: str) -> Iterator[Event]:
         """The reply to `message` (streamed unless `stream=False`); Done carries a Reply."""
         messages = [*self.history, {"role": "user", "content": message}]
-        options = dict(model=self.model, system=self.system, temperature=self.temperature,
-                       max_tokens=self.max_tokens)
+        options = dict(model=self.model, system=self.system, temperature=self.temperature, max_tokens=self.max_tokens)
         if self.stream:
             s = llm.stream(messages, **options)
             for delta in s:

@@ -23,6 +23,17 @@ from .conversation import (
 )
 
 __all__ = [
-    "Conversation", "Speaker", "Turn", "Debate", "clean_reply", "MODERATOR", "ARGUMENTATIVE", "POLITE", "CURIOUS",
-    "DEFAULT_NAMES", "DEFAULT_PERSONAS", "REPLY_TOKENS", "ROUNDS",
+    "ARGUMENTATIVE",
+    "CURIOUS",
+    "DEFAULT_NAMES",
+    "DEFAULT_PERSONAS",
+    "MODERATOR",
+    "POLITE",
+    "REPLY_TOKENS",
+    "ROUNDS",
+    "Conversation",
+    "Debate",
+    "Speaker",
+    "Turn",
+    "clean_reply",
 ]

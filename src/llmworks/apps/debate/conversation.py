@@ -12,17 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llmworks import llm
 from llmworks.events import Delta, Done, Event, Progress, app
 from llmworks.files import atomic_write, data_path
 
-ARGUMENTATIVE = ("You are very argumentative: you disagree with anything in the conversation and challenge "
-                 "everything, in a snarky way.")
-POLITE = ("You are very polite and courteous: you try to agree with what the others say or find common ground; "
-          "if someone is argumentative, you try to calm them down and keep chatting.")
+ARGUMENTATIVE = (
+    "You are very argumentative: you disagree with anything in the conversation and challenge "
+    "everything, in a snarky way."
+)
+POLITE = (
+    "You are very polite and courteous: you try to agree with what the others say or find common ground; "
+    "if someone is argumentative, you try to calm them down and keep chatting."
+)
 CURIOUS = "You are curious and even-handed: you ask sharp questions and sum up where the others agree."
 DEFAULT_NAMES = ("Alex", "Blake", "Casey")
 DEFAULT_PERSONAS = (ARGUMENTATIVE, POLITE, CURIOUS)
@@ -82,14 +86,23 @@ class Conversation:
     """All the models' calls so far; cost None as soon as one model's price is unknown."""
 
     @classmethod
-    def between(cls, models: Sequence[str | llm.Model | None], personas: Sequence[str | None] = (), *,
-                topic: str = "", temperature: float | None = None, max_tokens: int | None = None) -> Conversation:
+    def between(
+        cls,
+        models: Sequence[str | llm.Model | None],
+        personas: Sequence[str | None] = (),
+        *,
+        topic: str = "",
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> Conversation:
         """Two or three speakers with the default names, and the default persona where none (or a blank) is given."""
         if not 2 <= len(models) <= len(DEFAULT_NAMES):
             raise llm.LLMError(SPEAKER_COUNT)
         personas = [*personas, *[None] * len(models)]
-        speakers = [Speaker(DEFAULT_NAMES[i], m, (personas[i] or "").strip() or DEFAULT_PERSONAS[i])
-                    for i, m in enumerate(models)]
+        speakers = [
+            Speaker(DEFAULT_NAMES[i], m, (personas[i] or "").strip() or DEFAULT_PERSONAS[i])
+            for i, m in enumerate(models)
+        ]
         return cls(speakers, topic=topic.strip(), temperature=temperature, max_tokens=max_tokens or REPLY_TOKENS)
 
     def __post_init__(self):
@@ -99,7 +112,7 @@ class Conversation:
         if len(set(names)) != len(names) or MODERATOR in names:
             raise llm.LLMError(f"Speaker names must be different from each other and from {MODERATOR!r}: {names}")
         for speaker in self.speakers:
-            speaker.model_name  # a misspelt model fails now, not after the first speaker's turn
+            _ = speaker.model_name  # a misspelt model fails now, not after the first speaker's turn
 
     # -- prompts --------------------------------------------------------------------------------------------
 
@@ -156,8 +169,9 @@ class Conversation:
         model = speaker.model_name
         yield Progress(f"{speaker.name} ({model}) is speaking")
         yield Delta(Turn(speaker.name, "", model).heading())  # who speaks, in the reply's own text
-        stream = llm.stream(self.messages_for(speaker), model=speaker.model, temperature=self.temperature,
-                            max_tokens=self.max_tokens)
+        stream = llm.stream(
+            self.messages_for(speaker), model=speaker.model, temperature=self.temperature, max_tokens=self.max_tokens
+        )
         for delta in stream:
             yield Delta(delta)
         yield Delta("\n\n")
@@ -195,14 +209,18 @@ class Conversation:
         for t in self.turns:
             lines += [t.markdown(), ""]
         cost = "unknown" if self.usage.cost_usd is None else f"${self.usage.cost_usd:.4f}"
-        lines += ["---", "", f"Tokens: {self.usage.input_tokens:,} in, {self.usage.output_tokens:,} out; "
-                  f"cost: {cost}.", ""]
+        lines += [
+            "---",
+            "",
+            f"Tokens: {self.usage.input_tokens:,} in, {self.usage.output_tokens:,} out; cost: {cost}.",
+            "",
+        ]
         return "\n".join(lines)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the markdown transcript atomically (default: <LLMWORKS_HOME>/debates/<time>-<topic>.md)."""
         if path is None:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             slug = re.sub(r"[^a-z0-9]+", "-", self.topic.lower()).strip("-")[:40] or "conversation"
             path = data_path("debates", f"{stamp}-{slug}.md")
         return atomic_write(path, self.to_markdown())

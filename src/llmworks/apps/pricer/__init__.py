@@ -16,6 +16,20 @@ from .items import Item, PricerError, item_from_description, load_items, save_it
 from .splits import holdout_split, weighted_extras
 from .tester import Report, evaluate
 
-__all__ = ["PRICERS", "Pricer", "load_pricer", "make_pricer", "CurationConfig", "curate", "Item", "PricerError",
-           "item_from_description", "load_items", "save_items", "holdout_split", "weighted_extras", "Report",
-           "evaluate"]
+__all__ = [
+    "PRICERS",
+    "CurationConfig",
+    "Item",
+    "Pricer",
+    "PricerError",
+    "Report",
+    "curate",
+    "evaluate",
+    "holdout_split",
+    "item_from_description",
+    "load_items",
+    "load_pricer",
+    "make_pricer",
+    "save_items",
+    "weighted_extras",
+]

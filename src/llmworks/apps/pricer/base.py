@@ -53,8 +53,11 @@ class Pricer:
         buf = io.BytesIO()
         joblib.dump(self, buf, compress=3)
         atomic_write(directory / "pricer.joblib", buf.getvalue())
-        meta = {"name": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "options": self.options()}
+        meta = {
+            "name": self.name,
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "options": self.options(),
+        }
         atomic_write(directory / "pricer.json", json.dumps(meta, indent=2) + "\n")
         return directory
 
@@ -88,15 +91,21 @@ def load_pricer(directory: str | os.PathLike) -> Pricer:
     directory = Path(directory)
     root = _trusted_root.get()
     if root is not None and not directory.resolve().is_relative_to(root):
-        raise PricerError(f"Saved pricers are loaded only from {root}, not {directory}: train one there with "
-                          "`llmworks pricer train --pricer NAME --data ITEMS.jsonl`.")
+        raise PricerError(
+            f"Saved pricers are loaded only from {root}, not {directory}: train one there with "
+            "`llmworks pricer train --pricer NAME --data ITEMS.jsonl`."
+        )
     meta_path = directory / "pricer.json"
     if not meta_path.is_file():
-        raise PricerError(f"No saved pricer in {directory}: run `llmworks pricer train --pricer NAME --out {directory}`.")
+        raise PricerError(
+            f"No saved pricer in {directory}: run `llmworks pricer train --pricer NAME --out {directory}`."
+        )
 
     def damaged(what: str, name: str = "NAME") -> PricerError:
-        return PricerError(f"The saved pricer in {directory} cannot be used: {what}. Retrain it with "
-                           f"`llmworks pricer train --pricer {name} --data ITEMS.jsonl --out {directory}`.")
+        return PricerError(
+            f"The saved pricer in {directory} cannot be used: {what}. Retrain it with "
+            f"`llmworks pricer train --pricer {name} --data ITEMS.jsonl --out {directory}`."
+        )
 
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -154,8 +163,11 @@ def make_pricer(name: str, **options: Any) -> Pricer:
         from difflib import get_close_matches
 
         hint = get_close_matches(name, PRICERS, n=1)
-        raise PricerError(f"Unknown pricer {name!r}." + (f" Did you mean {hint[0]!r}?" if hint else "")
-                          + f" Choose from: {', '.join(PRICERS)}.")
+        raise PricerError(
+            f"Unknown pricer {name!r}."
+            + (f" Did you mean {hint[0]!r}?" if hint else "")
+            + f" Choose from: {', '.join(PRICERS)}."
+        )
     module, _, cls = PRICERS[name].partition(":")
     pricer_cls = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
     try:
@@ -182,7 +194,7 @@ def power_targets(items: list[Item], power: float) -> np.ndarray:
 
 def from_power(values: np.ndarray, power: float) -> list[float]:
     """Inverse of `power_targets`, clipped to the course's price range."""
-    return [float(p) for p in np.clip(values, MIN_PRICE ** power, 1000.0 ** power) ** (1 / power)]
+    return [float(p) for p in np.clip(values, MIN_PRICE**power, 1000.0**power) ** (1 / power)]
 
 
 def target_rows(items: list[Item]) -> list[Item]:

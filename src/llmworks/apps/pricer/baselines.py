@@ -86,8 +86,11 @@ class FeatureEncoder:
             brand_means = self._means([brands[i] for i in rest], y[rest])
             category_means = self._means([categories[i] for i in rest], y[rest])
             for i in fold:
-                x[i, column : column + 3] = [brand_means.get(brands[i], self.mean_), float(brands[i] in brand_means),
-                                             category_means.get(categories[i], self.mean_)]
+                x[i, column : column + 3] = [
+                    brand_means.get(brands[i], self.mean_),
+                    float(brands[i] in brand_means),
+                    category_means.get(categories[i], self.mean_),
+                ]
         return x
 
     def transform(self, items: list[Item]) -> np.ndarray:
@@ -99,8 +102,11 @@ class FeatureEncoder:
                     numbers[value] = self.fill_[value]
             brand = brand_of(item)
             row = [numbers[name] for name in self.feature_names_]
-            row += [self.brand_means_.get(brand, self.mean_), float(brand in self.brand_means_),
-                    self.category_means_.get(item.category or "", self.mean_)]
+            row += [
+                self.brand_means_.get(brand, self.mean_),
+                float(brand in self.brand_means_),
+                self.category_means_.get(item.category or "", self.mean_),
+            ]
             row += [float((item.category or "") == c) for c in self.categories_]
             rows.append(row)
         return np.array(rows, dtype=np.float64)

@@ -62,8 +62,11 @@ class TfidfPricer(Pricer):
             self.title_.fit([i.title for i in items])
             self.scaler_ = StandardScaler().fit(features)
         # dense parts scaled to about a TF-IDF row's norm (each is 1), so one ridge penalty suits every part
-        parts = [self.text_.transform([i.text for i in items]), self.title_.transform([i.title for i in items]),
-                 csr_matrix(self.scaler_.transform(features) * 0.3)]
+        parts = [
+            self.text_.transform([i.text for i in items]),
+            self.title_.transform([i.title for i in items]),
+            csr_matrix(self.scaler_.transform(features) * 0.3),
+        ]
         if self.embeddings:
             from .neighbours import embed_items
 
@@ -115,8 +118,15 @@ class Word2VecPricer(Pricer):
         from gensim.models import Word2Vec
 
         # one worker: gensim is only deterministic for a seed when single-threaded
-        self.w2v_ = Word2Vec(self._tokens(items), vector_size=self.vector_size, window=5, min_count=2,
-                             workers=1, seed=self.seed, epochs=self.epochs)
+        self.w2v_ = Word2Vec(
+            self._tokens(items),
+            vector_size=self.vector_size,
+            window=5,
+            min_count=2,
+            workers=1,
+            seed=self.seed,
+            epochs=self.epochs,
+        )
         self.model_ = self._head().fit(self._design(items), targets(items), sample_weight=weights(items))
         return self
 
@@ -138,8 +148,9 @@ class SVRPricer(Word2VecPricer):
         from sklearn.preprocessing import StandardScaler
         from sklearn.svm import LinearSVR
 
-        return _WeightedPipeline(make_pipeline(StandardScaler(), LinearSVR(C=0.05, epsilon=0.0, max_iter=20000,
-                                                                           random_state=0)))
+        return _WeightedPipeline(
+            make_pipeline(StandardScaler(), LinearSVR(C=0.05, epsilon=0.0, max_iter=20000, random_state=0))
+        )
 
 
 class ForestPricer(Word2VecPricer):
@@ -154,8 +165,9 @@ class ForestPricer(Word2VecPricer):
     def _head(self):
         from sklearn.ensemble import RandomForestRegressor
 
-        return RandomForestRegressor(n_estimators=self.n_estimators, min_samples_leaf=2, max_features=0.3,
-                                     n_jobs=-1, random_state=0)
+        return RandomForestRegressor(
+            n_estimators=self.n_estimators, min_samples_leaf=2, max_features=0.3, n_jobs=-1, random_state=0
+        )
 
 
 class BoostingPricer(Pricer):
@@ -184,9 +196,16 @@ class BoostingPricer(Pricer):
         items = items if self.use_extra else target_rows(items)
         self.encoder_ = FeatureEncoder()
         x = self._design(items, self.encoder_.fit_transform(items))
-        self.model_ = _SingleThreaded(HistGradientBoostingRegressor(
-            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=15, min_samples_leaf=10,
-            l2_regularization=1.0, random_state=0)).fit(x, targets(items), sample_weight=weights(items))
+        self.model_ = _SingleThreaded(
+            HistGradientBoostingRegressor(
+                max_iter=self.max_iter,
+                learning_rate=self.learning_rate,
+                max_leaf_nodes=15,
+                min_samples_leaf=10,
+                l2_regularization=1.0,
+                random_state=0,
+            )
+        ).fit(x, targets(items), sample_weight=weights(items))
         return self
 
     def predict(self, items: list[Item]) -> list[float | None]:

@@ -28,9 +28,19 @@ from .items import MAX_PRICE, MIN_PRICE, Item, PricerDataError, save_items
 
 # Boilerplate of Amazon "details" that says nothing about price (the course's REMOVALS).
 DETAIL_REMOVALS = [
-    '"Batteries Included?": "No"', '"Batteries Included?": "Yes"', '"Batteries Required?": "No"',
-    '"Batteries Required?": "Yes"', "By Manufacturer", "Item", "Date First", "Package", ":", "Number of",
-    "Best Sellers", "Number", "Product ",
+    '"Batteries Included?": "No"',
+    '"Batteries Included?": "Yes"',
+    '"Batteries Required?": "No"',
+    '"Batteries Required?": "Yes"',
+    "By Manufacturer",
+    "Item",
+    "Date First",
+    "Package",
+    ":",
+    "Number of",
+    "Best Sellers",
+    "Number",
+    "Product ",
 ]
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -98,8 +108,9 @@ def parse_price(value: Any) -> float | None:
         return None
 
 
-def item_from_record(record: dict[str, Any], config: CurationConfig,
-                     tokenize: Callable[[str], list] = regex_tokens) -> tuple[Item | None, str]:
+def item_from_record(
+    record: dict[str, Any], config: CurationConfig, tokenize: Callable[[str], list] = regex_tokens
+) -> tuple[Item | None, str]:
     """One raw record → (Item, "ok") or (None, reason it was dropped)."""
     price = parse_price(record.get("price"))
     if price is None:
@@ -183,13 +194,19 @@ def read_records(path: str | os.PathLike) -> Iterable[dict[str, Any]]:
                 try:
                     yield json.loads(line)  # json reads UTF-8 bytes and raises ValueError on anything else
                 except ValueError:
-                    raise PricerDataError("not valid JSON (UTF-8 JSONL expected; is it a binary file?).", path=path,
-                                          line=n) from None
+                    raise PricerDataError(
+                        "not valid JSON (UTF-8 JSONL expected; is it a binary file?).", path=path, line=n
+                    ) from None
 
 
-def curate(raw: str | os.PathLike | Iterable[dict[str, Any]], out: str | os.PathLike | None = None,
-           config: CurationConfig | None = None, *, category: str | None = None,
-           tokenize: Callable[[str], list] = regex_tokens) -> CurationResult:
+def curate(
+    raw: str | os.PathLike | Iterable[dict[str, Any]],
+    out: str | os.PathLike | None = None,
+    config: CurationConfig | None = None,
+    *,
+    category: str | None = None,
+    tokenize: Callable[[str], list] = regex_tokens,
+) -> CurationResult:
     """Run the whole pipeline; with `out`, write train/test JSONL, a datasets export and the stats."""
     config = config or CurationConfig()
     records = read_records(raw) if isinstance(raw, (str, os.PathLike)) else raw
@@ -211,7 +228,11 @@ def curate(raw: str | os.PathLike | Iterable[dict[str, Any]], out: str | os.Path
     dropped["balancing"] = len(unique) - len(balanced)
     train, test = split(balanced, config.test_fraction, config.seed)
     stats = {
-        "raw": n_raw, "kept": len(balanced), "train": len(train), "test": len(test), "dropped": dict(dropped),
+        "raw": n_raw,
+        "kept": len(balanced),
+        "train": len(train),
+        "test": len(test),
+        "dropped": dict(dropped),
         "categories": dict(Counter(i.category for i in balanced).most_common()),
         "mean_price": round(sum(i.price for i in balanced) / len(balanced), 2) if balanced else None,
         "config": config.__dict__,
@@ -242,10 +263,12 @@ def export_datasets(train: list[Item], test: list[Item], path: str | os.PathLike
             "category": [i.category or "" for i in items],
         }
 
-    ds = DatasetDict({
-        "train": Dataset.from_dict(rows(train, with_price=True)),
-        "test": Dataset.from_dict(rows(test, with_price=False)),
-    })
+    ds = DatasetDict(
+        {
+            "train": Dataset.from_dict(rows(train, with_price=True)),
+            "test": Dataset.from_dict(rows(test, with_price=False)),
+        }
+    )
     path = Path(path)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:

@@ -27,8 +27,13 @@ DEFAULT_MEMBERS = ("tfidf", "knn", "boosting")
 class EnsemblePricer(Pricer):
     name = "ensemble"
 
-    def __init__(self, members: list[str] | tuple[str, ...] = DEFAULT_MEMBERS, folds: int = 5, seed: int = 42,
-                 member_options: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        members: list[str] | tuple[str, ...] = DEFAULT_MEMBERS,
+        folds: int = 5,
+        seed: int = 42,
+        member_options: dict[str, dict[str, Any]] | None = None,
+    ):
         self.members, self.folds, self.seed = list(members), folds, seed
         self.member_options = member_options or {}
 
@@ -71,18 +76,18 @@ class EnsemblePricer(Pricer):
 
     def combine(self, estimates: dict[str, list[float | None]]) -> list[float]:
         if not hasattr(self, "coef_"):  # pickled before the median blend replaced the least-squares stacker
-            raise PricerError("This ensemble was saved by an older llmworks: train it again with "
-                              "`llmworks pricer train --pricer ensemble --data ITEMS.jsonl`.")
-        columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]]
-                   for name in self.members]
+            raise PricerError(
+                "This ensemble was saved by an older llmworks: train it again with "
+                "`llmworks pricer train --pricer ensemble --data ITEMS.jsonl`."
+            )
+        columns = [[np.log1p(p) if p is not None else self.fallback_ for p in estimates[name]] for name in self.members]
         return to_prices(blend_logs(np.array(columns).T, self.coef_, self.intercept_))
 
     def predict(self, items: list[Item]) -> list[float | None]:
         return list(self.combine(self.member_estimates(items)))
 
     def options(self) -> dict[str, Any]:
-        return {"members": self.members, "folds": self.folds, "seed": self.seed,
-                "member_options": self.member_options}
+        return {"members": self.members, "folds": self.folds, "seed": self.seed, "member_options": self.member_options}
 
 
 def blend_logs(logs: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:

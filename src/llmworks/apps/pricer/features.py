@@ -12,11 +12,38 @@ from typing import Any
 
 from .items import Item
 
-_UNITS_TO_POUNDS = {"pound": 1.0, "lb": 1.0, "ounce": 1 / 16, "oz": 1 / 16, "kilogram": 2.20462, "kg": 2.20462,
-                    "gram": 0.00220462, "g": 0.00220462, "milligram": 2.20462e-6, "mg": 2.20462e-6, "ton": 2000.0}
+_UNITS_TO_POUNDS = {
+    "pound": 1.0,
+    "lb": 1.0,
+    "ounce": 1 / 16,
+    "oz": 1 / 16,
+    "kilogram": 2.20462,
+    "kg": 2.20462,
+    "gram": 0.00220462,
+    "g": 0.00220462,
+    "milligram": 2.20462e-6,
+    "mg": 2.20462e-6,
+    "ton": 2000.0,
+}
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
-_PREMIUM_WORDS = ("professional", "commercial", "industrial", "heavy duty", "premium", "kit", "set", "system",
-                  "wireless", "stainless", "motor", "pack", "replacement", "compatible", "sticker", "cable")
+_PREMIUM_WORDS = (
+    "professional",
+    "commercial",
+    "industrial",
+    "heavy duty",
+    "premium",
+    "kit",
+    "set",
+    "system",
+    "wireless",
+    "stainless",
+    "motor",
+    "pack",
+    "replacement",
+    "compatible",
+    "sticker",
+    "cable",
+)
 
 
 def parse_weight_pounds(text: str | None) -> float | None:
@@ -67,8 +94,9 @@ def numeric_features(item: Item) -> dict[str, float]:
     """A flat dict of numbers (log-scaled where the raw value spans orders of magnitude)."""
     details = item.details_dict
     weight = parse_weight_pounds(details.get("Item Weight") or details.get("Package Weight"))
-    volume = parse_volume(details.get("Product Dimensions") or details.get("Package Dimensions")
-                          or details.get("Item Dimensions LxWxH"))
+    volume = parse_volume(
+        details.get("Product Dimensions") or details.get("Package Dimensions") or details.get("Item Dimensions LxWxH")
+    )
     rank = best_rank(details)
     lower = item.text.lower()
     features = {

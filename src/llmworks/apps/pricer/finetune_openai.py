@@ -30,11 +30,13 @@ TERMINAL = {"succeeded", "failed", "cancelled"}
 
 def chat_example(item: Item) -> dict:
     """One training example: system, user (the question and text), assistant "Price is $X.00"."""
-    return {"messages": [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": user_prompt(item)},
-        {"role": "assistant", "content": f"Price is ${round(item.price)}.00"},
-    ]}
+    return {
+        "messages": [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": user_prompt(item)},
+            {"role": "assistant", "content": f"Price is ${round(item.price)}.00"},
+        ]
+    }
 
 
 def export_jsonl(items: list[Item], path: str | os.PathLike) -> Path:
@@ -72,16 +74,27 @@ def upload(path: str | os.PathLike, client=None):
 
 
 @_sdk_errors
-def start_job(train_file: str | os.PathLike, *, validation_file: str | os.PathLike | None = None,
-              base_model: str = "gpt-4o-mini-2024-07-18", epochs: int = 1, seed: int = 42, suffix: str = "pricer",
-              client=None):
+def start_job(
+    train_file: str | os.PathLike,
+    *,
+    validation_file: str | os.PathLike | None = None,
+    base_model: str = "gpt-4o-mini-2024-07-18",
+    epochs: int = 1,
+    seed: int = 42,
+    suffix: str = "pricer",
+    client=None,
+):
     """Upload the file(s) and create the job; returns the SDK's FineTuningJob."""
     client = client or openai_client()
     train = upload(train_file, client)
     validation = upload(validation_file, client) if validation_file else None
     return client.fine_tuning.jobs.create(
-        training_file=train.id, validation_file=validation.id if validation else None, model=base_model, seed=seed,
-        hyperparameters={"n_epochs": epochs}, suffix=suffix,
+        training_file=train.id,
+        validation_file=validation.id if validation else None,
+        model=base_model,
+        seed=seed,
+        hyperparameters={"n_epochs": epochs},
+        suffix=suffix,
     )
 
 
@@ -105,8 +118,14 @@ def job_status(job_id: str, client=None, limit: int = 20) -> JobStatus:
 
 
 @app
-def follow(job_id: str, *, client=None, poll_s: float = 30.0, timeout_s: float = 6 * 3600,
-           sleep: Callable[[float], None] = time.sleep) -> Iterator[Event]:
+def follow(
+    job_id: str,
+    *,
+    client=None,
+    poll_s: float = 30.0,
+    timeout_s: float = 6 * 3600,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[Event]:
     """Poll until the job ends: a Progress per new job event (each once, oldest first), then Done(JobStatus)."""
     client = client or openai_client()
     seen: set[str] = set()

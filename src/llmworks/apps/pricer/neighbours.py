@@ -103,7 +103,8 @@ class EmbedSVRPricer(Pricer):
         y = power_targets(items, self.power)
         self.scale_ = (float(y.mean()), float(y.std()) or 1.0)
         self.model_ = SVR(C=self.c, epsilon=self.epsilon).fit(
-            embed_items(items), (y - self.scale_[0]) / self.scale_[1], sample_weight=weights(items))
+            embed_items(items), (y - self.scale_[0]) / self.scale_[1], sample_weight=weights(items)
+        )
         return self
 
     def predict(self, items: list[Item]) -> list[float | None]:

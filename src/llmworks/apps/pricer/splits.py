@@ -20,13 +20,13 @@ from collections import Counter
 
 from .items import Item
 
-
 HOLDOUT_N, HOLDOUT_SEED = 250, 42
 """The leaderboard's hold-out: the first 250 of a shuffle seeded 42."""
 
 
-def holdout_split(items: list[Item], n_test: int = HOLDOUT_N,
-                  seed: int = HOLDOUT_SEED) -> tuple[list[Item], list[Item]]:
+def holdout_split(
+    items: list[Item], n_test: int = HOLDOUT_N, seed: int = HOLDOUT_SEED
+) -> tuple[list[Item], list[Item]]:
     """(train, test): a seeded shuffle, the first `n_test` held out."""
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
@@ -38,8 +38,14 @@ def price_band(price: float) -> int:
     return min(int(math.log1p(max(price, 0.0)) * 3), 21)
 
 
-def weighted_extras(extras: list[Item], reference: list[Item], *, scale: float = 0.5,
-                    formats: tuple[str, ...] = ("orig", "summary"), max_weight: float = 3.0) -> list[Item]:
+def weighted_extras(
+    extras: list[Item],
+    reference: list[Item],
+    *,
+    scale: float = 0.5,
+    formats: tuple[str, ...] = ("orig", "summary"),
+    max_weight: float = 3.0,
+) -> list[Item]:
     """`extras` that fit the reference distribution, each with `meta["weight"]` (reference rows weigh 1).
 
     Kept: rows in `formats` whose category is unknown or one of the reference's categories. Weight: `scale` times
@@ -47,15 +53,20 @@ def weighted_extras(extras: list[Item], reference: list[Item], *, scale: float =
     so the kept extras' mean weight is `scale`.
     """
     categories = {i.category for i in reference if i.category}
-    kept = [e for e in extras if e.meta.get("format", "orig") in formats
-            and (e.category is None or e.category in categories)]
+    kept = [
+        e
+        for e in extras
+        if e.meta.get("format", "orig") in formats and (e.category is None or e.category in categories)
+    ]
     if not kept:
         return []
     ref_bands = Counter(price_band(i.price) for i in reference)
     extra_bands = Counter(price_band(i.price) for i in kept)
     bands = 22
-    ratio = {b: ((ref_bands[b] + 1) / (len(reference) + bands)) / ((extra_bands[b] + 1) / (len(kept) + bands))
-             for b in range(bands)}
+    ratio = {
+        b: ((ref_bands[b] + 1) / (len(reference) + bands)) / ((extra_bands[b] + 1) / (len(kept) + bands))
+        for b in range(bands)
+    }
     raw = [min(ratio[price_band(e.price)], max_weight) for e in kept]
     mean = sum(raw) / len(raw)
     out = []

@@ -79,12 +79,20 @@ class Report:
         return sum(r.guess is None for r in self.rows)
 
     def summary(self) -> dict:
-        return {"model": self.model, "n": self.n, "error": round(self.error, 2), "rmsle": round(self.rmsle, 4),
-                "hit_rate": round(self.hit_rate, 4), "missing": self.missing, "seconds": round(self.duration_s, 2)}
+        return {
+            "model": self.model,
+            "n": self.n,
+            "error": round(self.error, 2),
+            "rmsle": round(self.rmsle, 4),
+            "hit_rate": round(self.hit_rate, 4),
+            "missing": self.missing,
+            "seconds": round(self.duration_s, 2),
+        }
 
     def title(self) -> str:
-        return (f"{self.model}: error=${self.error:,.2f} RMSLE={self.rmsle:.2f} hits={self.hit_rate:.1%} "
-                f"n={self.n}" + (f" no-estimate={self.missing}" if self.missing else ""))
+        return f"{self.model}: error=${self.error:,.2f} RMSLE={self.rmsle:.2f} hits={self.hit_rate:.1%} n={self.n}" + (
+            f" no-estimate={self.missing}" if self.missing else ""
+        )
 
     def scatter_png(self, path: str | Path) -> Path:
         """Truth vs estimate, coloured like the rows, with the y = x line."""
@@ -98,8 +106,9 @@ class Report:
         fig, ax = plt.subplots(figsize=(9, 7))
         top = max([r.truth for r in self.rows] + [r.scored_guess for r in self.rows] + [1.0])
         ax.plot([0, top], [0, top], color="deepskyblue", lw=1.5, alpha=0.6)
-        ax.scatter([r.truth for r in self.rows], [r.scored_guess for r in self.rows], s=6,
-                   c=[r.color for r in self.rows])
+        ax.scatter(
+            [r.truth for r in self.rows], [r.scored_guess for r in self.rows], s=6, c=[r.color for r in self.rows]
+        )
         ax.set_xlabel("Ground truth ($)")
         ax.set_ylabel("Model estimate ($)")
         ax.set_xlim(0, top)
@@ -128,6 +137,7 @@ def evaluate(pricer, items: list[Item], *, model: str | None = None) -> Report:
     duration = time.perf_counter() - start
     if len(guesses) != len(items):
         raise ValueError(f"{type(pricer).__name__}.predict returned {len(guesses)} estimates for {len(items)} items")
-    rows = [Row(i.title, i.price, None if g is None or not math.isfinite(g) else float(g))
-            for i, g in zip(items, guesses)]
+    rows = [
+        Row(i.title, i.price, None if g is None or not math.isfinite(g) else float(g)) for i, g in zip(items, guesses)
+    ]
     return Report(model or getattr(pricer, "name", type(pricer).__name__), rows, duration)

@@ -1,10 +1,10 @@
 """The jobs behind the CLI and the UI, each an event stream (Progress, then Done with a typed result):
 
-    for event in run("Moen vanity light, 2 globes"): ...        # Done(Estimate) from the saved ensemble
-    estimate("Moen vanity light, 2 globes").price               # the same, run to the end
-    result(run_train("tfidf", "items.jsonl"))                   # Trained(pricer, path, seconds)
-    result(run_eval("tfidf", "items.jsonl")).report.error       # Evaluation(report, fit_seconds, n_train)
-    result(run_leaderboard("items.jsonl")).markdown()           # Leaderboard; a Progress line per pricer
+for event in run("Moen vanity light, 2 globes"): ...        # Done(Estimate) from the saved ensemble
+estimate("Moen vanity light, 2 globes").price               # the same, run to the end
+result(run_train("tfidf", "items.jsonl"))                   # Trained(pricer, path, seconds)
+result(run_eval("tfidf", "items.jsonl")).report.error       # Evaluation(report, fit_seconds, n_train)
+result(run_leaderboard("items.jsonl")).markdown()           # Leaderboard; a Progress line per pricer
 """
 
 from __future__ import annotations
@@ -29,8 +29,22 @@ from .tester import Report, evaluate
 
 UNTRAINED = {"random", "llm"}
 """Pricers with nothing to learn: evaluated without a training set."""
-LEADERBOARD_MODELS = ["random", "constant", "features", "bow", "word2vec", "svr", "forest", "boosting", "tfidf",
-                      "knn", "embed-svr", "ensemble", "llm", "rag"]
+LEADERBOARD_MODELS = [
+    "random",
+    "constant",
+    "features",
+    "bow",
+    "word2vec",
+    "svr",
+    "forest",
+    "boosting",
+    "tfidf",
+    "knn",
+    "embed-svr",
+    "ensemble",
+    "llm",
+    "rag",
+]
 LLM_MODELS = {"llm", "rag"}
 
 
@@ -38,8 +52,9 @@ def models_dir() -> Path:
     return data_dir("pricer", "models")
 
 
-def resolve_pricer(model: str, *, llm_model: str | None = None, options: dict[str, Any] | None = None,
-                   prefer_saved: bool = False) -> Pricer:
+def resolve_pricer(
+    model: str, *, llm_model: str | None = None, options: dict[str, Any] | None = None, prefer_saved: bool = False
+) -> Pricer:
     """A saved pricer (a folder, or a name saved under LLMWORKS_HOME/pricer/models) or a fresh one by name.
     A pricer name means a fresh pricer, unless `prefer_saved` (estimates use what `pricer train` saved)."""
     path = Path(model)
@@ -69,9 +84,16 @@ class Trained:
 
 
 @app
-def run_train(model: str, data: str | os.PathLike, out: str | os.PathLike | None = None, *,
-              extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
-              options: dict[str, Any] | None = None) -> Iterator[Event]:
+def run_train(
+    model: str,
+    data: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    *,
+    extra: str | os.PathLike | None = None,
+    extra_weight: float = 0.5,
+    llm_model: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Iterator[Event]:
     """Fit the pricer `model` on `data` (plus down-weighted `extra` rows) and save it (default: the models folder)."""
     items = training_set(load_items(data), extra, extra_weight)
     pricer = resolve_pricer(model, llm_model=llm_model, options=options)
@@ -96,9 +118,18 @@ class Evaluation:
 
 
 @app
-def run_eval(model: str, data: str | os.PathLike, *, train: str | os.PathLike | None = None, n: int = 250,
-             seed: int = 42, extra: str | os.PathLike | None = None, extra_weight: float = 0.5,
-             llm_model: str | None = None, options: dict[str, Any] | None = None) -> Iterator[Event]:
+def run_eval(
+    model: str,
+    data: str | os.PathLike,
+    *,
+    train: str | os.PathLike | None = None,
+    n: int = 250,
+    seed: int = 42,
+    extra: str | os.PathLike | None = None,
+    extra_weight: float = 0.5,
+    llm_model: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Iterator[Event]:
     """Evaluate `model` on `n` items of `data`. A fresh trainable model is fitted first: on `train` when given,
     else on the rest of `data` (the first `n` of a seeded shuffle are held out). Saved models are used as they are."""
     items = load_items(data)
@@ -108,8 +139,9 @@ def run_eval(model: str, data: str | os.PathLike, *, train: str | os.PathLike | 
         test, fit_items = items[: n or None], load_items(train)
     elif fresh and model not in UNTRAINED:
         if n <= 0 or n >= len(items):
-            raise PricerError(f"Hold-out of {n} leaves nothing to train on in {len(items)} items: pass --train FILE "
-                              "or a smaller --n.")
+            raise PricerError(
+                f"Hold-out of {n} leaves nothing to train on in {len(items)} items: pass --train FILE or a smaller --n."
+            )
         fit_items, test = holdout_split(items, n, seed)
     else:
         test, fit_items = items[: n or None], []
@@ -132,11 +164,15 @@ class Leaderboard:
     rows: list[dict[str, Any]]
 
     def markdown(self) -> str:
-        lines = ["| model | error $ | RMSLE | hit rate | n | no estimate | fit s | predict s |",
-                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines = [
+            "| model | error $ | RMSLE | hit rate | n | no estimate | fit s | predict s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in sorted(self.rows, key=lambda r: r["error"]):
-            lines.append(f"| {r['model']} | {r['error']:.2f} | {r['rmsle']:.3f} | {r['hit_rate']:.1%} | {r['n']} | "
-                         f"{r['missing']} | {r['fit_seconds']:.1f} | {r['seconds']:.1f} |")
+            lines.append(
+                f"| {r['model']} | {r['error']:.2f} | {r['rmsle']:.3f} | {r['hit_rate']:.1%} | {r['n']} | "
+                f"{r['missing']} | {r['fit_seconds']:.1f} | {r['seconds']:.1f} |"
+            )
         return "\n".join(lines)
 
     def csv(self) -> str:
@@ -156,9 +192,17 @@ class Leaderboard:
 
 
 @app
-def run_leaderboard(data: str | os.PathLike, *, models: list[str] | None = None, n: int = 250, seed: int = 42,
-                    extra: str | os.PathLike | None = None, extra_weight: float = 0.5, llm_model: str | None = None,
-                    llm_n: int | None = 50) -> Iterator[Event]:
+def run_leaderboard(
+    data: str | os.PathLike,
+    *,
+    models: list[str] | None = None,
+    n: int = 250,
+    seed: int = 42,
+    extra: str | os.PathLike | None = None,
+    extra_weight: float = 0.5,
+    llm_model: str | None = None,
+    llm_n: int | None = 50,
+) -> Iterator[Event]:
     """Every model on one split: train on the items not held out (plus weighted extras), test on the same `n`.
     LLM pricers run on the first `llm_n` test items only (a 135M model on 2 cores is ~1 s an item). A Progress line
     per pricer as it finishes; Done(Leaderboard)."""
@@ -206,12 +250,19 @@ def run(description: str, pricer: str = "ensemble") -> Iterator[Event]:
     yield Progress(f"Loading the {pricer} pricer…")
     found = resolve_pricer(pricer, prefer_saved=True)
     if not _is_fitted(found):
-        raise PricerError(f"No trained {pricer!r} pricer yet: run `llmworks pricer train --pricer {pricer} --data "
-                          "ITEMS.jsonl` first.")
+        raise PricerError(
+            f"No trained {pricer!r} pricer yet: run `llmworks pricer train --pricer {pricer} --data ITEMS.jsonl` first."
+        )
     if hasattr(found, "member_estimates"):
         members = found.member_estimates([item])
-        yield Done(Estimate(pricer, _price(found.combine(members)[0]),
-                            {k: _price(v[0]) for k, v in members.items()}, dict(found.blend)))
+        yield Done(
+            Estimate(
+                pricer,
+                _price(found.combine(members)[0]),
+                {k: _price(v[0]) for k, v in members.items()},
+                dict(found.blend),
+            )
+        )
         return
     yield Done(Estimate(pricer, _price(found.predict([item])[0])))
 

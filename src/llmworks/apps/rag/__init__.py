@@ -57,15 +57,17 @@ class KnowledgeBase:
 
     def _require_chunks(self) -> None:
         if not self.store.count():
-            raise LlmworksError("The knowledge base is empty.",
-                                "Ingest a folder first: llmworks rag ingest DIR [--db PATH]")
+            raise LlmworksError(
+                "The knowledge base is empty.", "Ingest a folder first: llmworks rag ingest DIR [--db PATH]"
+            )
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         self._require_chunks()
         return self.retriever.search(query, k)
 
-    def run(self, question: str, *, history: list[dict] | None = None, model=None,
-            k: int = ANSWER_K) -> Iterator[Event]:
+    def run(
+        self, question: str, *, history: list[dict] | None = None, model=None, k: int = ANSWER_K
+    ) -> Iterator[Event]:
         """Answer `question` from the index: Progress, the checked answer as a Delta, Done(Answer with sources)."""
         self._require_chunks()  # inside the generator: a renderer shows this error like any other
         yield from run_answer(question, self.retriever, history=history, model=model, k=k)
@@ -102,8 +104,10 @@ class Chat:
     def run(self, question: str) -> Iterator[Event]:
         for event in self.kb.run(question, history=self.history, model=self.model, k=self.k):
             if isinstance(event, Done):
-                self.history += [{"role": "user", "content": event.result.question},
-                                 {"role": "assistant", "content": event.result.text}]
+                self.history += [
+                    {"role": "user", "content": event.result.question},
+                    {"role": "assistant", "content": event.result.text},
+                ]
             yield event
 
     def answer(self, question: str) -> Answer:

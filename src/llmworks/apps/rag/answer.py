@@ -36,8 +36,11 @@ SYSTEM = (
     "Be brief and exact, and cite the passages you used like [1] or [2]. "
     f"If the context does not contain the answer, reply exactly: {IDK}"
 )
-_IDK_PATTERN = re.compile(r"\b(i\s+(do\s+not|don'?t|cannot|can'?t)\s+know|not\s+(mentioned|provided|"
-                          r"in\s+the\s+context)|no\s+information)\b", re.IGNORECASE)
+_IDK_PATTERN = re.compile(
+    r"\b(i\s+(do\s+not|don'?t|cannot|can'?t)\s+know|not\s+(mentioned|provided|"
+    r"in\s+the\s+context)|no\s+information)\b",
+    re.IGNORECASE,
+)
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 
 
@@ -78,13 +81,14 @@ def standalone_question(question: str, history: list[dict], *, model=None) -> st
     from ... import llm
 
     convo = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:] if isinstance(m.get("content"), str))
-    prompt = (f"Conversation:\n{convo}\n\nFollow-up question: {question}\n\n"
-              "Rewrite the follow-up question so it can be understood without the conversation "
-              "(replace pronouns with the names they refer to). Do not answer it.")
+    prompt = (
+        f"Conversation:\n{convo}\n\nFollow-up question: {question}\n\n"
+        "Rewrite the follow-up question so it can be understood without the conversation "
+        "(replace pronouns with the names they refer to). Do not answer it."
+    )
     fallback = f"{previous[-1]} {question}"
     try:
-        rewritten = llm.structured(prompt, schema=Standalone, model=model, temperature=0,
-                                   max_tokens=80).output.question
+        rewritten = llm.structured(prompt, schema=Standalone, model=model, temperature=0, max_tokens=80).output.question
     except llm.ModelOutputError:
         return fallback
     rewritten = " ".join(rewritten.split())
@@ -134,8 +138,15 @@ def _fit(hits: list[Hit], question: str, model) -> list[Hit]:
 
 
 @app
-def run(question: str, retriever: Retriever, *, history: list[dict] | None = None, model=None, k: int = ANSWER_K,
-        max_tokens: int = 200) -> Iterator[Event]:
+def run(
+    question: str,
+    retriever: Retriever,
+    *,
+    history: list[dict] | None = None,
+    model=None,
+    k: int = ANSWER_K,
+    max_tokens: int = 200,
+) -> Iterator[Event]:
     """Retrieve `k` chunks for `question` (rewritten first if it is a follow-up in `history`) and answer from them:
     Progress while it works, the checked answer as one Delta, then Done(Answer)."""
     from ... import llm
@@ -157,12 +168,14 @@ def run(question: str, retriever: Retriever, *, history: list[dict] | None = Non
         used = _fit(hits, question, model)
         yield Progress(f"Answering from {len(used)} passage(s)…")
         messages = [{"role": "system", "content": SYSTEM}]
-        messages += [m for m in history[-6:]
-                     if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
+        messages += [
+            m for m in history[-6:] if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
+        ]
         messages.append({"role": "user", "content": f"Context:\n{context_block(used)}\n\nQuestion: {query}"})
         response = llm.chat(messages, model=model, temperature=0, max_tokens=max_tokens)
-        found = _checked(Answer(_without_repeats(response.text.strip()), question, query, hits, response=response),
-                         used)
+        found = _checked(
+            Answer(_without_repeats(response.text.strip()), question, query, hits, response=response), used
+        )
     yield Delta(found.text)
     yield Done(found)
 

@@ -37,8 +37,13 @@ class Chunk:
 
     @property
     def metadata(self) -> dict:
-        return {"source": self.source, "doc_type": self.doc_type, "title": self.title,
-                "position": self.position, "section": self.section}
+        return {
+            "source": self.source,
+            "doc_type": self.doc_type,
+            "title": self.title,
+            "position": self.position,
+            "section": self.section,
+        }
 
 
 def chunk_id(source: str, position: int) -> str:
@@ -48,22 +53,29 @@ def chunk_id(source: str, position: int) -> str:
 def check_chunking(chunk_size: int, chunk_overlap: int) -> None:
     """Raise a one-line error naming the fix for settings the splitter cannot honour (before any index is touched)."""
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-        raise LlmworksError(f"--chunk-size {chunk_size} is out of range; use {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE:,} "
-                       f"characters (default {DEFAULT_CHUNK_SIZE}).")
+        raise LlmworksError(
+            f"--chunk-size {chunk_size} is out of range; use {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE:,} "
+            f"characters (default {DEFAULT_CHUNK_SIZE})."
+        )
     if not 0 <= chunk_overlap < chunk_size // 2:
-        raise LlmworksError(f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); "
-                       f"got {chunk_overlap} (default {DEFAULT_CHUNK_OVERLAP}).")
+        raise LlmworksError(
+            f"--chunk-overlap must be between 0 and half the chunk size ({chunk_size // 2}); "
+            f"got {chunk_overlap} (default {DEFAULT_CHUNK_OVERLAP})."
+        )
 
 
-def chunk_document(doc: Document, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                   chunk_overlap: int = DEFAULT_CHUNK_OVERLAP) -> list[Chunk]:
+def chunk_document(
+    doc: Document, *, chunk_size: int = DEFAULT_CHUNK_SIZE, chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
+) -> list[Chunk]:
     from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
     check_chunking(chunk_size, chunk_overlap)
     sections = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(doc.text)
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=chunk_size, chunk_overlap=chunk_overlap,
-        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""], keep_separator="end",
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+        keep_separator="end",
     )
     # (heading path, body) pieces, none longer than chunk_size
     pieces: list[tuple[tuple[str, ...], str]] = []
@@ -92,8 +104,17 @@ def chunk_document(doc: Document, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
         lines = [_context_line(doc, first_path), group[0][1]]
         for path, body in group[1:]:
             lines += [f"{'#' * min(len(path), 6)} {' › '.join(path[-2:])}" if path else "", body]
-        chunks.append(Chunk(chunk_id(doc.source, position), "\n".join(line for line in lines if line).strip(),
-                            doc.source, doc.doc_type, doc.title, position, " › ".join(first_path)))
+        chunks.append(
+            Chunk(
+                chunk_id(doc.source, position),
+                "\n".join(line for line in lines if line).strip(),
+                doc.source,
+                doc.doc_type,
+                doc.title,
+                position,
+                " › ".join(first_path),
+            )
+        )
     return chunks
 
 

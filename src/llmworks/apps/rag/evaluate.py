@@ -43,8 +43,10 @@ class Judgement(BaseModel):
 def load_tests(path: Path | str) -> list[TestCase]:
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"No tests file at {path}. Give a JSON-lines file of "
-                       '{"question", "keywords", "reference_answer", "category"} objects.')
+        raise DataError(
+            f"No tests file at {path}. Give a JSON-lines file of "
+            '{"question", "keywords", "reference_answer", "category"} objects.'
+        )
     tests = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -103,16 +105,19 @@ class EvalReport:
 def judge_answer(test: TestCase, answer_text: str, *, judge=None) -> Judgement:
     from ... import llm
 
-    prompt = (f"Question: {test.question}\n\nReference answer: {test.reference_answer}\n\n"
-              f"Answer to grade: {answer_text}\n\nGrade the answer against the reference answer. "
-              "An answer of \"I don't know\" when the reference has an answer scores 1 for accuracy and completeness.")
+    prompt = (
+        f"Question: {test.question}\n\nReference answer: {test.reference_answer}\n\n"
+        f"Answer to grade: {answer_text}\n\nGrade the answer against the reference answer. "
+        'An answer of "I don\'t know" when the reference has an answer scores 1 for accuracy and completeness.'
+    )
     system = "You are a strict, fair grader of answers to questions about company documents."
     return llm.structured(prompt, schema=Judgement, model=judge, temperature=0, system=system).output
 
 
 @app
-def run_eval(tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None,
-             answer_k: int = ANSWER_K) -> Iterator[Event]:
+def run_eval(
+    tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None, answer_k: int = ANSWER_K
+) -> Iterator[Event]:
     """Score retrieval for every test; with `judge`, also answer with `model` and have `judge` grade the answer.
     Progress every tenth of the way; Done(EvalReport)."""
     if k < 1:
@@ -123,8 +128,12 @@ def run_eval(tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=
         started = time.perf_counter()
         hits = retriever.search(test.question, k)
         seconds = time.perf_counter() - started
-        scored = QuestionResult(test, question_scores(test.keywords, [h.text for h in hits], k),
-                                list(dict.fromkeys(h.source for h in hits)), seconds)
+        scored = QuestionResult(
+            test,
+            question_scores(test.keywords, [h.text for h in hits], k),
+            list(dict.fromkeys(h.source for h in hits)),
+            seconds,
+        )
         if judge is not None:
             scored.answer = answer(test.question, retriever, model=model, k=answer_k).text
             scored.judgement = judge_answer(test, scored.answer, judge=judge)

@@ -73,12 +73,17 @@ class IngestReport:
         return bool(self.added or self.updated or self.removed or self.resumed or self.repaired or self.rebuilt)
 
     def summary(self) -> str:
-        extra = "".join(f", {len(files)} {name}" for name, files in (
-            ("resumed", self.resumed), ("repaired", self.repaired), ("skipped", self.skipped)) if files)
+        extra = "".join(
+            f", {len(files)} {name}"
+            for name, files in (("resumed", self.resumed), ("repaired", self.repaired), ("skipped", self.skipped))
+            if files
+        )
         rebuilt = " (settings changed: rebuilt)" if self.rebuilt else ""
-        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-                f"{self.unchanged} unchanged{extra}{rebuilt}; {self.chunks_embedded} chunks embedded, "
-                f"{self.chunks_total} in the index; {self.seconds:.1f} s")
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{self.unchanged} unchanged{extra}{rebuilt}; {self.chunks_embedded} chunks embedded, "
+            f"{self.chunks_total} in the index; {self.seconds:.1f} s"
+        )
 
 
 @dataclass
@@ -144,9 +149,17 @@ def documents(folder: Path) -> list[Path]:
 
 
 @app
-def run_ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
-               chunk_overlap: int = DEFAULT_CHUNK_OVERLAP, embed_model: str | None = None, batch_size: int = 64,
-               save_every: int = SAVE_EVERY, lock_timeout: float = LOCK_WAIT_S) -> Iterator[Event]:
+def run_ingest(
+    folder: Path | str,
+    store: VectorStore,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
+    embed_model: str | None = None,
+    batch_size: int = 64,
+    save_every: int = SAVE_EVERY,
+    lock_timeout: float = LOCK_WAIT_S,
+) -> Iterator[Event]:
     """Bring `store` in line with `folder`. Yields a warning (Progress) per skipped file and for a large ingest,
     all before the embedding starts, then "Embedded N of M chunks" after each batch; Done(IngestReport). Chunks
     are saved every `save_every`; a second ingest on the same index waits `lock_timeout` seconds, then refuses."""
@@ -166,24 +179,37 @@ def run_ingest(folder: Path | str, store: VectorStore, *, chunk_size: int = DEFA
         rebuild = (current.embed_model, current.chunking) != (wanted.embed_model, wanted.chunking)
         target = store.staging(wanted) if rebuild else store
         report.rebuilt = rebuild and store.count() > 0
-        work = yield from _plan(files, folder, _stored(target.metadatas()), wanted, report,
-                                chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        work = yield from _plan(
+            files,
+            folder,
+            _stored(target.metadatas()),
+            wanted,
+            report,
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+        )
         if report.skipped and not work and not report.unchanged:
-            raise LlmworksError(f"None of the {len(files)} files under {folder} could be ingested "
-                                f"({'; '.join(report.skipped[:3])}{'; …' if len(report.skipped) > 3 else ''}).",
-                                "Fix or remove them and run again; the index was not changed.")
+            raise LlmworksError(
+                f"None of the {len(files)} files under {folder} could be ingested "
+                f"({'; '.join(report.skipped[:3])}{'; …' if len(report.skipped) > 3 else ''}).",
+                "Fix or remove them and run again; the index was not changed.",
+            )
         to_embed = sum(len(w.chunks) for w in work)
         if to_embed > LARGE_INGEST_CHUNKS:
-            yield _warning(report, f"Large ingest: {to_embed:,} chunks to embed ({_estimate(to_embed, embed_model)}). "
-                           "Progress is saved as it goes: you can stop it (Ctrl-C) and run the same command again "
-                           "to resume.")
+            yield _warning(
+                report,
+                f"Large ingest: {to_embed:,} chunks to embed ({_estimate(to_embed, embed_model)}). "
+                "Progress is saved as it goes: you can stop it (Ctrl-C) and run the same command again "
+                "to resume.",
+            )
         target.delete_sources(report.removed)
-        report.chunks_embedded = yield from _embed_and_save(work, target, wanted, embed_model, batch_size,
-                                                            save_every)
+        report.chunks_embedded = yield from _embed_and_save(work, target, wanted, embed_model, batch_size, save_every)
         if rebuild:
             if not target.count():
-                raise StoreError("The new index came out empty, so the old one was kept.",
-                                 "Check the documents and the options, then run again.")
+                raise StoreError(
+                    "The new index came out empty, so the old one was kept.",
+                    "Check the documents and the options, then run again.",
+                )
             store.promote(target)
     report.chunks_total = store.count()
     report.seconds = time.perf_counter() - started
@@ -200,8 +226,16 @@ def _warning(report: IngestReport, message: str) -> Progress:
     return Progress(report.warnings[-1], warning=True)
 
 
-def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: StoreInfo, report: IngestReport, *,
-          chunk_size: int, chunk_overlap: int) -> Generator[Progress, None, list[_Work]]:
+def _plan(
+    files: list[Path],
+    folder: Path,
+    stored: dict[str, _Stored],
+    wanted: StoreInfo,
+    report: IngestReport,
+    *,
+    chunk_size: int,
+    chunk_overlap: int,
+) -> Generator[Progress, None, list[_Work]]:
     """Read, hash and chunk every new or changed file; fill the report's file lists; yield a warning per file
     skipped."""
     work = []
@@ -231,7 +265,7 @@ def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: S
             report.skipped.append(f"{source}: no text to index (headings only)")
             yield _warning(report, f"Skipped {report.skipped[-1]}.")
             continue
-        resumable = (have is not None and have.consistent(digest, wanted.key) and have.totals == {len(chunks)})
+        resumable = have is not None and have.consistent(digest, wanted.key) and have.totals == {len(chunks)}
         if resumable:
             report.resumed.append(source)
             missing = [c for c in chunks if c.position not in have.positions]
@@ -244,8 +278,9 @@ def _plan(files: list[Path], folder: Path, stored: dict[str, _Stored], wanted: S
     return work
 
 
-def _embed_and_save(work: list[_Work], target: VectorStore, wanted: StoreInfo, embed_model: str, batch_size: int,
-                    save_every: int) -> Generator[Progress, None, int]:
+def _embed_and_save(
+    work: list[_Work], target: VectorStore, wanted: StoreInfo, embed_model: str, batch_size: int, save_every: int
+) -> Generator[Progress, None, int]:
     """Embed batch by batch and save every `save_every` chunks, so an interrupted ingest keeps what it has done."""
     import numpy as np
 
@@ -255,19 +290,22 @@ def _embed_and_save(work: list[_Work], target: VectorStore, wanted: StoreInfo, e
     cleared: set[str] = set()
     done = 0
     for start in range(0, len(items), save_every):
-        window = sorted(items[start:start + save_every], key=lambda item: len(item[1].text))
+        window = sorted(items[start : start + save_every], key=lambda item: len(item[1].text))
         vectors = []
         for b in range(0, len(window), batch_size):
-            vectors.append(embed([embedding_text(c.text) for _, c in window[b:b + batch_size]], model=embed_model))
+            vectors.append(embed([embedding_text(c.text) for _, c in window[b : b + batch_size]], model=embed_model))
             done += len(vectors[-1])
             yield Progress(f"Embedded {done:,} of {len(items):,} chunks")
         # a replaced file's old chunks go only now, when its first new ones are ready to take their place
         stale = sorted({w.source for w, _ in window if w.replace} - cleared)
         target.delete_sources(stale)
         cleared.update(stale)
-        target.add([c.id for _, c in window], np.vstack(vectors), [c.text for _, c in window],
-                   [{**c.metadata, "file_hash": w.digest, "file_chunks": w.total, "settings": wanted.key}
-                    for w, c in window])
+        target.add(
+            [c.id for _, c in window],
+            np.vstack(vectors),
+            [c.text for _, c in window],
+            [{**c.metadata, "file_hash": w.digest, "file_chunks": w.total, "settings": wanted.key} for w, c in window],
+        )
     return done
 
 

@@ -33,11 +33,14 @@ def find_files(root: Path) -> list[Path]:
     """Every loadable file under `root`, recursively, in a stable order; hidden files and folders skipped."""
     root = Path(root)
     if not root.is_dir():
-        raise LlmworksError(f"Not a folder: {root}.",
-                            "Pass the folder holding your documents (e.g. llmworks rag ingest ./docs).")
+        raise LlmworksError(
+            f"Not a folder: {root}.", "Pass the folder holding your documents (e.g. llmworks rag ingest ./docs)."
+        )
     return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
@@ -68,8 +71,10 @@ def decode_text(data: bytes, name: str) -> str:
     text = data.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd")
     if bad > MAX_UNDECODABLE * len(text):
-        raise UnreadableFile(f"{name} is not UTF-8 text ({bad / len(text):.0%} of it cannot be decoded); convert "
-                             f"it first (e.g. iconv -f latin1 -t utf-8).")
+        raise UnreadableFile(
+            f"{name} is not UTF-8 text ({bad / len(text):.0%} of it cannot be decoded); convert "
+            f"it first (e.g. iconv -f latin1 -t utf-8)."
+        )
     return text
 
 
@@ -130,6 +135,7 @@ def _pdf_to_text(data: bytes, name: str) -> tuple[str | None, str]:
         pages = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata.title if reader.metadata else None) or None
     except Exception as e:  # pypdf fails on broken files in many ways (its own errors, KeyError, RecursionError…)
-        raise UnreadableFile(f"Cannot read PDF {name}: {e or 'damaged file'}. Check the file opens in a PDF viewer."
-                             ) from e
+        raise UnreadableFile(
+            f"Cannot read PDF {name}: {e or 'damaged file'}. Check the file opens in a PDF viewer."
+        ) from e
     return title, "\n\n".join(p.strip() for p in pages if p.strip())

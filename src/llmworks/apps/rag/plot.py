@@ -20,8 +20,9 @@ def project(vectors: np.ndarray, dims: int = 2, *, seed: int = 42) -> np.ndarray
     if n < 3:
         raise LlmworksError(f"Need at least 3 chunks to draw a map, the index has {n}.", "Ingest more documents first.")
     perplexity = float(min(30, max(2, (n - 1) // 3)))  # t-SNE requires perplexity < n
-    return TSNE(n_components=dims, perplexity=perplexity, metric="cosine", init="random",
-                random_state=seed).fit_transform(vectors)
+    return TSNE(
+        n_components=dims, perplexity=perplexity, metric="cosine", init="random", random_state=seed
+    ).fit_transform(vectors)
 
 
 def figure(store: VectorStore, *, dims: int = 2):
@@ -36,14 +37,23 @@ def figure(store: VectorStore, *, dims: int = 2):
     for doc_type in types:
         rows = [i for i, m in enumerate(chunks.metadatas) if m["doc_type"] == doc_type]
         hover = [f"<b>{escape(chunks.metadatas[i]['source'])}</b><br>{_wrap(chunks.texts[i][:300])}" for i in rows]
-        common = {"name": doc_type, "mode": "markers", "text": hover, "hoverinfo": "text",
-                  "marker": {"size": 5, "opacity": 0.8}}
+        common = {
+            "name": doc_type,
+            "mode": "markers",
+            "text": hover,
+            "hoverinfo": "text",
+            "marker": {"size": 5, "opacity": 0.8},
+        }
         if dims == 2:
             fig.add_trace(go.Scatter(x=points[rows, 0], y=points[rows, 1], **common))
         else:
             fig.add_trace(go.Scatter3d(x=points[rows, 0], y=points[rows, 1], z=points[rows, 2], **common))
-    fig.update_layout(title=f"{len(chunks.ids)} chunks, t-SNE {dims}-D, coloured by document type",
-                      legend_title="doc_type", margin={"l": 10, "r": 10, "b": 10, "t": 40}, height=650)
+    fig.update_layout(
+        title=f"{len(chunks.ids)} chunks, t-SNE {dims}-D, coloured by document type",
+        legend_title="doc_type",
+        margin={"l": 10, "r": 10, "b": 10, "t": 40},
+        height=650,
+    )
     return fig
 
 

@@ -20,7 +20,90 @@ ALPHA = 0.4  # weight of the vector signal, 1 - ALPHA goes to BM25: keyword-heav
 # amounts) favoured BM25 at every chunk size measured (benchmarks/rag_retrieval.py --alpha), so it leads slightly
 CANDIDATES = 200  # vector candidates per query (at least): the min-max scaling needs a wide enough pool
 
-_STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "about", "after", "all", "also", "any", "each", "many", "much", "more", "most", "other", "over", "such", "under", "up", "us", "very"])
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "after",
+        "all",
+        "also",
+        "any",
+        "each",
+        "many",
+        "much",
+        "more",
+        "most",
+        "other",
+        "over",
+        "such",
+        "under",
+        "up",
+        "us",
+        "very",
+    ]
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -64,8 +147,9 @@ class Hit:
 class Retriever:
     """Searches one store. Built once (loads texts for BM25), then `search()` many times; thread-safe."""
 
-    def __init__(self, store: VectorStore, *, embed_model: str | None = None, mode: str = "hybrid",
-                 alpha: float = ALPHA):
+    def __init__(
+        self, store: VectorStore, *, embed_model: str | None = None, mode: str = "hybrid", alpha: float = ALPHA
+    ):
         if mode not in ("hybrid", "vector", "bm25"):
             from ...errors import LlmworksError
 
@@ -119,5 +203,16 @@ class Retriever:
                     fused[cid] = fused.get(cid, 0.0) + (1 - self.alpha) * float(score) / top
                     brank[cid] = rank
         best = sorted(fused, key=lambda cid: -fused[cid])[:k]
-        return [Hit(cid, self.texts[self._row[cid]], self.metadatas[self._row[cid]], fused[cid],
-                    similarity.get(cid), vrank.get(cid), brank.get(cid)) for cid in best if cid in self._row]
+        return [
+            Hit(
+                cid,
+                self.texts[self._row[cid]],
+                self.metadatas[self._row[cid]],
+                fused[cid],
+                similarity.get(cid),
+                vrank.get(cid),
+                brank.get(cid),
+            )
+            for cid in best
+            if cid in self._row
+        ]

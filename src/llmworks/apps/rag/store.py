@@ -82,9 +82,11 @@ def _read_only(path: Path, error: BaseException) -> bool:
 
 def _read_only_error(path: Path) -> StoreError:
     # Chroma writes to its SQLite file even to read it, so a read-only index cannot be opened at all.
-    return StoreError(f"The index at {path} is read-only (Chroma must write to its folder even to search it).",
-                      f"Make it writable (chmod -R u+w '{path}'), or copy it to a writable folder and pass that "
-                      "with --db.", path=path)
+    return StoreError(
+        f"The index at {path} is read-only (Chroma must write to its folder even to search it).",
+        f"Make it writable (chmod -R u+w '{path}'), or copy it to a writable folder and pass that with --db.",
+        path=path,
+    )
 
 
 class ChromaStore:
@@ -98,21 +100,30 @@ class ChromaStore:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except FileExistsError as e:
-            raise StoreError(f"{self.path} is a file, not an index folder.",
-                             "Pass a folder with --db (a new one is created).", path=self.path) from e
+            raise StoreError(
+                f"{self.path} is a file, not an index folder.",
+                "Pass a folder with --db (a new one is created).",
+                path=self.path,
+            ) from e
         except OSError as e:
-            raise StoreError(f"Cannot create the index folder {self.path}: {e.strerror or e}.",
-                             "Pass a writable folder with --db.", path=self.path) from e
+            raise StoreError(
+                f"Cannot create the index folder {self.path}: {e.strerror or e}.",
+                "Pass a writable folder with --db.",
+                path=self.path,
+            ) from e
         try:
             self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=Settings(anonymized_telemetry=False, allow_reset=True))
+                path=str(self.path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
+            )
         except Exception as e:  # say which folder, and a next step that keeps the data
             if _read_only(self.path, e):
                 raise _read_only_error(self.path) from e
-            raise StoreError(f"Cannot open the Chroma index at {self.path}: {e}.",
-                             f"Move that folder aside (mv '{self.path}' '{self.path}.broken') and run "
-                             "`llmworks rag ingest` again to build a fresh one; the old folder stays for recovery.",
-                             path=self.path) from e
+            raise StoreError(
+                f"Cannot open the Chroma index at {self.path}: {e}.",
+                f"Move that folder aside (mv '{self.path}' '{self.path}.broken') and run "
+                "`llmworks rag ingest` again to build a fresh one; the old folder stays for recovery.",
+                path=self.path,
+            ) from e
         self._pinned = False  # a staging view stays on its collection; the live store follows active.json
         self._seen: tuple | None = None
         self._col = None
@@ -169,8 +180,12 @@ class ChromaStore:
         col = self._live(create=True)
         for start in range(0, len(ids), 2000):  # Chroma caps the batch size
             end = start + 2000
-            col.add(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
-                    documents=texts[start:end], metadatas=metadatas[start:end])
+            col.add(
+                ids=ids[start:end],
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                documents=texts[start:end],
+                metadatas=metadatas[start:end],
+            )
 
     def delete_sources(self, sources):
         col = self._live()
@@ -189,8 +204,9 @@ class ChromaStore:
         n = col.count() if col is not None else 0
         if n == 0:
             return []
-        got = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, n),
-                        include=["distances"])
+        got = col.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, n), include=["distances"]
+        )
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def all(self, *, vectors=False):
@@ -199,13 +215,18 @@ class ChromaStore:
             return StoredChunks([], [], [], np.zeros((0, 0), np.float32) if vectors else None)
         include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
         got = col.get(include=include)
-        order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["source"],
-                                                              got["metadatas"][i]["position"]))
+        order = sorted(
+            range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["source"], got["metadatas"][i]["position"])
+        )
         vecs = None
         if vectors:
             vecs = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 0), np.float32)
-        return StoredChunks([got["ids"][i] for i in order], [got["documents"][i] for i in order],
-                            [got["metadatas"][i] for i in order], vecs)
+        return StoredChunks(
+            [got["ids"][i] for i in order],
+            [got["documents"][i] for i in order],
+            [got["metadatas"][i] for i in order],
+            vecs,
+        )
 
     def count(self):
         col = self._live()
@@ -249,8 +270,11 @@ class ChromaStore:
         try:
             lock.acquire()
         except Timeout as e:
-            raise StoreError(f"Another ingest is running on the index at {self.path}.",
-                             "Wait for it to finish, then run this one again.", path=self.path) from e
+            raise StoreError(
+                f"Another ingest is running on the index at {self.path}.",
+                "Wait for it to finish, then run this one again.",
+                path=self.path,
+            ) from e
         except OSError as e:
             if _read_only(self.path, e):
                 raise _read_only_error(self.path) from e
@@ -314,8 +338,9 @@ class FaissStore:
     def all(self, *, vectors=False):
         order = sorted(range(len(self._ids)), key=lambda i: (self._metas[i]["source"], self._metas[i]["position"]))
         vecs = self._vectors[order] if vectors and self._vectors is not None else None
-        return StoredChunks([self._ids[i] for i in order], [self._texts[i] for i in order],
-                            [self._metas[i] for i in order], vecs)
+        return StoredChunks(
+            [self._ids[i] for i in order], [self._texts[i] for i in order], [self._metas[i] for i in order], vecs
+        )
 
     def count(self):
         return len(self._ids)
@@ -334,8 +359,9 @@ class FaissStore:
     @contextmanager
     def lock(self, timeout: float = LOCK_WAIT_S):
         if not self._lock.acquire(timeout=timeout):
-            raise LlmworksError("Another ingest is running on this in-memory index.",
-                                "Wait for it to finish, then retry.")
+            raise LlmworksError(
+                "Another ingest is running on this in-memory index.", "Wait for it to finish, then retry."
+            )
         try:
             yield
         finally:

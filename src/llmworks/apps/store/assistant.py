@@ -56,8 +56,12 @@ class StoreConfig:
             if not keywords or not str(t.get("context", "")).strip():
                 raise llm.LLMError(f"Store config {path}: topic {i + 1} needs `keywords` and `context`.")
             topics.append(Topic(tuple(str(k) for k in keywords), str(t["context"]).strip()))
-        return cls(name=str(data.get("name", "Store")), system=str(data["system"]).strip(),
-                   greeting=str(data.get("greeting", "")), topics=topics)
+        return cls(
+            name=str(data.get("name", "Store")),
+            system=str(data["system"]).strip(),
+            greeting=str(data.get("greeting", "")),
+            topics=topics,
+        )
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,22 @@ class Reply:
 class StoreAssistant:
     """One customer's conversation: `run(message)` answers and remembers the exchange; `reset()` forgets."""
 
-    def __init__(self, config: StoreConfig | None = None, *, model: str | llm.Model | None = None,
-                 temperature: float | None = None, max_tokens: int | None = None,
-                 history: list[llm.Message] | None = None):
+    def __init__(
+        self,
+        config: StoreConfig | None = None,
+        *,
+        model: str | llm.Model | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        history: list[llm.Message] | None = None,
+    ):
         self.config = config or StoreConfig.load()
         self.model, self.temperature, self.max_tokens = model, temperature, max_tokens or REPLY_TOKENS
-        self.history = [{"role": m["role"], "content": m["content"]} for m in history or []
-                        if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
+        self.history = [
+            {"role": m["role"], "content": m["content"]}
+            for m in history or []
+            if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
+        ]
 
     def topics_for(self, message: str) -> list[Topic]:
         return [t for t in self.config.topics if t.mentioned_in(message)]
@@ -97,8 +110,9 @@ class StoreAssistant:
         topics = tuple(t.keywords[0] for t in self.topics_for(message))
         if topics:
             yield Progress(f"Context added for: {', '.join(topics)}.")
-        stream = llm.stream(self.messages(message), model=self.model, temperature=self.temperature,
-                            max_tokens=self.max_tokens)
+        stream = llm.stream(
+            self.messages(message), model=self.model, temperature=self.temperature, max_tokens=self.max_tokens
+        )
         for delta in stream:
             yield Delta(delta)
         text = stream.response.text if stream.response else ""

@@ -15,7 +15,7 @@ SYSTEM = (
 STYLES = {
     "neutral": "Write a neutral, factual summary: a one-line headline, then 3 to 5 bullet points.",
     "snarky": "Write a witty, slightly snarky summary: a one-line headline, then 3 to 5 bullet points with jokes, "
-              "but keep every fact right.",
+    "but keep every fact right.",
     "bullets": "Write only 5 short bullet points, one fact each.",
     "eli5": "Explain what the page says as if to a curious ten-year-old, in one short paragraph.",
 }
@@ -38,8 +38,9 @@ def check_style(style: str) -> None:
         raise llm.LLMError(f"Unknown style {style!r}; choose one of: {', '.join(STYLES)}.")
 
 
-def summary_messages(page: web.Page, *, style: str = STYLE, max_page_tokens: int = MAX_PAGE_TOKENS,
-                     model: str | llm.Model | None = None) -> list[llm.Message]:
+def summary_messages(
+    page: web.Page, *, style: str = STYLE, max_page_tokens: int = MAX_PAGE_TOKENS, model: str | llm.Model | None = None
+) -> list[llm.Message]:
     check_style(style)
     m = llm.get_model(model)
     text = page.clipped(web.chars_for_tokens(page.text, max_page_tokens, m.count_tokens))
@@ -51,8 +52,15 @@ def summary_messages(page: web.Page, *, style: str = STYLE, max_page_tokens: int
 
 
 @app
-def run(url: str, *, model: str | llm.Model | None = None, style: str = STYLE, temperature: float | None = None,
-        max_tokens: int | None = None, fetch: Callable[[str], web.Page] = web.fetch) -> Iterator[Event]:
+def run(
+    url: str,
+    *,
+    model: str | llm.Model | None = None,
+    style: str = STYLE,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    fetch: Callable[[str], web.Page] = web.fetch,
+) -> Iterator[Event]:
     """Fetch `url` (FetchError if it is unusable) and stream its summary; Done carries a Summary."""
     check_style(style)  # before the fetch: a typo should not cost a download
     yield Progress(f"Reading {url}")
@@ -62,8 +70,14 @@ def run(url: str, *, model: str | llm.Model | None = None, style: str = STYLE, t
 
 
 @app
-def summarize_page(page: web.Page, *, model: str | llm.Model | None = None, style: str = STYLE,
-                   temperature: float | None = None, max_tokens: int | None = None) -> Iterator[Event]:
+def summarize_page(
+    page: web.Page,
+    *,
+    model: str | llm.Model | None = None,
+    style: str = STYLE,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+) -> Iterator[Event]:
     """`run` for a page already fetched."""
     summary = yield from _write(page, model=model, style=style, temperature=temperature, max_tokens=max_tokens)
     yield Done(summary)
@@ -74,8 +88,7 @@ def summarize(url: str, **options) -> Summary:
     return events.result(run(url, **options))
 
 
-def _write(page: web.Page, *, model, style: str, temperature: float | None,
-           max_tokens: int | None) -> Iterator[Event]:
+def _write(page: web.Page, *, model, style: str, temperature: float | None, max_tokens: int | None) -> Iterator[Event]:
     max_tokens = max_tokens or REPLY_TOKENS
     m = llm.get_model(model)
     budget = MAX_PAGE_TOKENS

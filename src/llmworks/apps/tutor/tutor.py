@@ -28,8 +28,8 @@ EXAMPLES: list[tuple[str, str]] = [
         "What is a token in an LLM?",
         "**Short answer:** a token is the unit of text a model reads and writes: a word, part of a word or a "
         "punctuation mark. English averages about 4 characters per token.\n\n"
-        "```python\nimport tiktoken\nenc = tiktoken.get_encoding(\"o200k_base\")\n"
-        "print(enc.encode(\"Hello world\"))  # two tokens\n```\n\n"
+        '```python\nimport tiktoken\nenc = tiktoken.get_encoding("o200k_base")\n'
+        'print(enc.encode("Hello world"))  # two tokens\n```\n\n'
         "**Why it matters:** context windows and prices are counted in tokens, not words.",
     ),
 ]
@@ -56,11 +56,21 @@ def tutor_messages(question: str, *, examples: bool = True) -> list[llm.Message]
 
 
 @app
-def run(question: str, *, model: str | llm.Model | None = None, examples: bool = True,
-        temperature: float | None = None, max_tokens: int | None = None) -> Iterator[Event]:
+def run(
+    question: str,
+    *,
+    model: str | llm.Model | None = None,
+    examples: bool = True,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+) -> Iterator[Event]:
     """The tutor's markdown answer as it is written; Done carries an Answer."""
-    stream = llm.stream(tutor_messages(question, examples=examples), model=model, temperature=temperature,
-                        max_tokens=max_tokens or REPLY_TOKENS)
+    stream = llm.stream(
+        tutor_messages(question, examples=examples),
+        model=model,
+        temperature=temperature,
+        max_tokens=max_tokens or REPLY_TOKENS,
+    )
     for delta in stream:
         yield Delta(delta)
     yield Done(Answer(stream.response.text if stream.response else "", stream.response))

@@ -85,8 +85,9 @@ def _load(path: str, n_ctx: int, threads: int | None):
 class EmbeddedModel(Model):
     streams_cheaply = True
 
-    def __init__(self, name: str, context_window: int = 8192, *, threads: int | None = None,
-                 max_output: int | None = None):
+    def __init__(
+        self, name: str, context_window: int = 8192, *, threads: int | None = None, max_output: int | None = None
+    ):
         self.name = name
         self.context_window = context_window
         self.threads = threads
@@ -117,7 +118,8 @@ class EmbeddedModel(Model):
             payload["temperature"] = request.temperature
         if schema is not None:
             payload["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": request.schema_name, "schema": _grammar_safe(schema)},
+                "type": "json_schema",
+                "json_schema": {"name": request.schema_name, "schema": _grammar_safe(schema)},
             }
         else:
             payload.update(ANTI_LOOP)
@@ -126,8 +128,11 @@ class EmbeddedModel(Model):
     def _run(self, payload: dict, callback=None) -> dict:
         with _busy:  # one engine: requests from UI threads take turns
             server = self._server()
-            result = server.handle_chat_completions(payload, callback) if callback else \
-                server.handle_chat_completions(payload)
+            result = (
+                server.handle_chat_completions(payload, callback)
+                if callback
+                else server.handle_chat_completions(payload)
+            )
         if isinstance(result, dict) and "error" in result:
             self._raise(result["error"])
         return result
@@ -222,22 +227,31 @@ class EmbeddedModel(Model):
             hint = "Pick the action that serves the user's last message."
             if request.tool_choice == "auto" and any(m.get("role") == "tool" for m in request.messages):
                 hint += f" If the tool results already answer it, pick {ANSWER}."
-            picked = self._constrained(messages + [{"role": "system", "content": f"{hint}\nActions:\n{listing}"}],
-                                       {"type": "object", "properties": {"action": {"enum": names}},
-                                        "required": ["action"]}, spent)
+            picked = self._constrained(
+                messages + [{"role": "system", "content": f"{hint}\nActions:\n{listing}"}],
+                {"type": "object", "properties": {"action": {"enum": names}}, "required": ["action"]},
+                spent,
+            )
             if picked["action"] == ANSWER:
-                answer = self.complete(Request(messages=request.messages, temperature=request.temperature,
-                                               max_tokens=request.max_tokens))
+                answer = self.complete(
+                    Request(messages=request.messages, temperature=request.temperature, max_tokens=request.max_tokens)
+                )
                 answer.input_tokens += spent.input_tokens
                 answer.output_tokens += spent.output_tokens
                 return answer
             tool = next(t for t in tools if t.name == picked["action"])
-        guide = {"role": "system", "content": f"Call {tool.name} ({tool.description}). Fill in its arguments from "
-                                              "the user's words."}
+        guide = {
+            "role": "system",
+            "content": f"Call {tool.name} ({tool.description}). Fill in its arguments from the user's words.",
+        }
         arguments = self._constrained(messages + [guide], _closed(tool.parameters), spent)
         call = ToolCall(name=tool.name, arguments=arguments, id="call_0")
-        return Completion(tool_calls=[call], finish_reason="tool_calls", input_tokens=spent.input_tokens,
-                          output_tokens=spent.output_tokens)
+        return Completion(
+            tool_calls=[call],
+            finish_reason="tool_calls",
+            input_tokens=spent.input_tokens,
+            output_tokens=spent.output_tokens,
+        )
 
     def _constrained(self, messages: list[Message], schema: dict, spent: Completion) -> dict:
         """One greedy, schema-constrained reply parsed as JSON; its tokens added to `spent`."""

@@ -57,8 +57,13 @@ class MiniLM(Embedder):
             if len(texts) <= FEW:
                 torch.set_num_threads(1)
             try:
-                vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                       show_progress_bar=progress, convert_to_numpy=True)
+                vectors = model.encode(
+                    list(texts),
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=progress,
+                    convert_to_numpy=True,
+                )
             finally:
                 torch.set_num_threads(threads)
         # the tokens the model read: each text cut at its window, as encode() does (the Rust tokenizer: ~1 % of it)

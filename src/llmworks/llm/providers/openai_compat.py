@@ -26,10 +26,24 @@ class Endpoint:
     `name` is what messages call it ("openai/gpt-4.1-mini", "OpenAI fine-tuning"); `offline` is the offline
     alternative a network or key error suggests (None: there is none)."""
 
-    def __init__(self, provider: Provider, name: str, *, model_id: str = "", timeout: float = 120.0,
-                 max_retries: int = 3, context_window: int | None = None, offline: str | None = "local/smollm2"):
+    def __init__(
+        self,
+        provider: Provider,
+        name: str,
+        *,
+        model_id: str = "",
+        timeout: float = 120.0,
+        max_retries: int = 3,
+        context_window: int | None = None,
+        offline: str | None = "local/smollm2",
+    ):
         self.provider, self.name, self.model_id = provider, name, model_id
-        self.timeout, self.max_retries, self.context_window, self.offline = timeout, max_retries, context_window, offline
+        self.timeout, self.max_retries, self.context_window, self.offline = (
+            timeout,
+            max_retries,
+            context_window,
+            offline,
+        )
         self._client = None
 
     @property
@@ -65,8 +79,13 @@ def endpoint(provider: str = "openai", *, name: str | None = None, offline: str 
     from ...config import get_settings
 
     settings = get_settings()
-    return Endpoint(PROVIDERS[provider], name or provider, timeout=settings.timeout, max_retries=settings.max_retries,
-                    offline=offline)
+    return Endpoint(
+        PROVIDERS[provider],
+        name or provider,
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        offline=offline,
+    )
 
 
 class OpenAICompatModel(Model):
@@ -76,8 +95,14 @@ class OpenAICompatModel(Model):
         self.context_window = info.context_window
         self.provider = info.provider
         self.model_id = info.name.split("/", 1)[1]
-        self.endpoint = Endpoint(self.provider, self.name, model_id=self.model_id, timeout=timeout,
-                                 max_retries=max_retries, context_window=info.context_window)
+        self.endpoint = Endpoint(
+            self.provider,
+            self.name,
+            model_id=self.model_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            context_window=info.context_window,
+        )
 
     @property
     def client(self):
@@ -96,8 +121,10 @@ class OpenAICompatModel(Model):
             }
         if request.tools:
             params["tools"] = [
-                {"type": "function",
-                 "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}
+                {
+                    "type": "function",
+                    "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+                }
                 for t in request.tools
             ]
             choice = request.tool_choice
@@ -113,7 +140,9 @@ class OpenAICompatModel(Model):
         usage = response.usage
         return Completion(
             text=choice.message.content or "",
-            tool_calls=[_tool_call(c.id, c.function.name, c.function.arguments) for c in choice.message.tool_calls or []],
+            tool_calls=[
+                _tool_call(c.id, c.function.name, c.function.arguments) for c in choice.message.tool_calls or []
+            ],
             input_tokens=usage.prompt_tokens if usage else 0,
             output_tokens=usage.completion_tokens if usage else 0,
             finish_reason=choice.finish_reason,
@@ -171,8 +200,15 @@ class OpenAICompatEmbedder(Embedder):
 
     def __init__(self, info: ModelInfo, *, timeout: float = 120.0, max_retries: int = 3):
         self.name, self.dimensions = info.name, info.dimensions or 0
-        self.endpoint = Endpoint(info.provider, info.name, model_id=info.name.split("/", 1)[1], timeout=timeout,
-                                 max_retries=max_retries, context_window=info.context_window, offline="local/minilm")
+        self.endpoint = Endpoint(
+            info.provider,
+            info.name,
+            model_id=info.name.split("/", 1)[1],
+            timeout=timeout,
+            max_retries=max_retries,
+            context_window=info.context_window,
+            offline="local/minilm",
+        )
 
     def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> Vectors:
         import numpy as np
@@ -183,8 +219,9 @@ class OpenAICompatEmbedder(Embedder):
             for batch in _batches(texts, self.BATCH, self.BATCH_CHARS):
                 reply = self.endpoint.client.embeddings.create(model=self.endpoint.model_id, input=batch)
                 if len(reply.data) != len(batch):
-                    raise ProviderError(f"{self.name} returned {len(reply.data)} vectors for {len(batch)} texts.",
-                                        model=self.name)
+                    raise ProviderError(
+                        f"{self.name} returned {len(reply.data)} vectors for {len(batch)} texts.", model=self.name
+                    )
                 vectors += [item.embedding for item in sorted(reply.data, key=lambda d: d.index)]
                 tokens += reply.usage.prompt_tokens if reply.usage else 0
         array = np.asarray(vectors, dtype=np.float32)
@@ -236,18 +273,21 @@ class _map_errors:
             if status == 429:
                 raise ProviderError(
                     f"{name}: rate limited or out of quota (429) after {self.model.max_retries} retries: {detail}",
-                    status_code=429, model=name,
+                    status_code=429,
+                    model=name,
                 ) from None
             if status == 404:
                 what = f"model {self.model.model_id!r}" if self.model.model_id else "what was asked for"
-                raise ProviderError(f"{name}: the provider does not know {what} (404): {detail}",
-                                    status_code=404, model=name) from None
+                raise ProviderError(
+                    f"{name}: the provider does not know {what} (404): {detail}", status_code=404, model=name
+                ) from None
             if _is_context_error(detail):
                 tokens, window = _context_numbers(detail, self.model.context_window)
                 if tokens and window:
                     raise ContextWindowError(name, tokens, window) from None
-                raise ProviderError(f"{name}: prompt too long for the context window: {detail}",
-                                    status_code=status, model=name) from None
+                raise ProviderError(
+                    f"{name}: prompt too long for the context window: {detail}", status_code=status, model=name
+                ) from None
             raise ProviderError(f"{name}: provider error {status}: {detail}", status_code=status, model=name) from None
         return False
 
