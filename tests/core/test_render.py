@@ -47,7 +47,7 @@ def test_terminal_progress_and_tools_on_stderr_reply_on_stdout_usage_summed():
     done = render(two_calls(model), usage=True, console=out_console, err_console=err_console)
     assert out.getvalue() == done.result.text + "\n"  # raw text, unwrapped, when stdout is not a terminal
     lines = err.getvalue().splitlines()
-    assert lines[:3] == ["Looking things up", "→ get_price(city='Paris') = $899", "no cache"]
+    assert lines[:3] == ["Looking things up", "→ get_price(city='Paris') = $899", "Warning: no cache"]
     [line] = lines[3:]
     usage = done.usage
     assert usage.input_tokens > done.result.response.usage.input_tokens  # both calls, not only the reply

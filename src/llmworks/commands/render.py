@@ -45,7 +45,10 @@ def render(
             if reply:  # progress and tool lines start on a fresh line, after what was written so far
                 reply.end()
             if isinstance(event, Progress):
-                err.print(one_line(event.text), style="yellow" if event.warning else "dim", **PLAIN)
+                if event.warning:  # the word, not only the colour: stderr is often a log file
+                    err.print(one_line(f"Warning: {event.text}"), style="yellow", **PLAIN)
+                else:
+                    err.print(one_line(event.text), style="dim", **PLAIN)
             elif isinstance(event, ToolStep):
                 err.print(tool_line(event), style="dim" if event.error is None else "yellow", **PLAIN)
             elif isinstance(event, Done):

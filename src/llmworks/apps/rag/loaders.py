@@ -128,7 +128,11 @@ def _html_to_text(html: str) -> tuple[str | None, str]:
 
 
 def _pdf_to_text(data: bytes, name: str) -> tuple[str | None, str]:
+    import logging
+
     from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file is reported once, as a skip, not as log noise
 
     try:
         reader = PdfReader(io.BytesIO(data))

