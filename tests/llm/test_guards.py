@@ -71,3 +71,16 @@ def test_loopback_connections_still_work():
     with socket.create_connection(("localhost", port), timeout=5), socket.create_connection(("127.0.0.1", port)):
         pass
     server.close()
+
+
+@pytest.mark.dotenv
+def test_a_base_url_in_dotenv_is_honoured(monkeypatch, tmp_path):
+    """LLMWORKS_<PROVIDER>_BASE_URL in ./.env points the provider elsewhere, like every other setting."""
+    from llmworks.llm.catalog import PROVIDERS
+
+    monkeypatch.delenv("LLMWORKS_VLLM_BASE_URL", raising=False)
+    (tmp_path / ".env").write_text("LLMWORKS_VLLM_BASE_URL=http://127.0.0.1:9/v1\n")
+    monkeypatch.chdir(tmp_path)
+    assert PROVIDERS["vllm"].url == "http://127.0.0.1:9/v1"
+    monkeypatch.setenv("LLMWORKS_VLLM_BASE_URL", "http://127.0.0.1:10/v1")
+    assert PROVIDERS["vllm"].url == "http://127.0.0.1:10/v1"

@@ -27,7 +27,8 @@ class Provider:
 
     @property
     def url(self) -> str:
-        return os.environ.get(f"LLMWORKS_{self.name.upper().replace('-', '_')}_BASE_URL", self.base_url)
+        var = f"LLMWORKS_{self.name.upper().replace('-', '_')}_BASE_URL"
+        return os.environ.get(var) or _dotenv().get(var) or self.base_url  # the environment wins over ./.env
 
     def api_key(self) -> str | None:
         if not self.key_env:

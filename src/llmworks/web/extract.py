@@ -46,35 +46,11 @@ class Page:
 
 def parse_html(html: str | bytes, url: str, *, charset: str | None = None) -> Page:
     """Parse a fetched page; raise EmptyPageError / BotWallError when it holds nothing worth reading."""
-    import trafilatura
-    from bs4 import BeautifulSoup, UnicodeDammit
+    from bs4 import UnicodeDammit
 
     if isinstance(html, bytes):
         html = UnicodeDammit(html, [charset] if charset else [], is_html=True).unicode_markup or ""
-    soup = BeautifulSoup(html, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    base = soup.find("base", href=True)
-    base_url = urljoin(url, base["href"]) if base else url
-    links = _links(soup, base_url)
-
-    text = (
-        trafilatura.extract(
-            html,
-            url=url,
-            output_format="markdown",
-            include_links=False,
-            include_tables=True,
-            include_comments=False,
-            favor_recall=True,
-        )
-        or ""
-    )
-    for tag in soup(["script", "style", "noscript", "template", "svg"]):
-        tag.decompose()
-    visible = _squash(soup.body.get_text("\n", strip=True) if soup.body else soup.get_text("\n", strip=True))
-    if len(text) < MIN_TEXT_CHARS <= len(visible):  # trafilatura drops short pages it takes for boilerplate
-        text = visible
-    text = _squash(text)
+    title, text, visible, links = _extract(html, url)
 
     sample = f"{title}\n{visible}"
     if len(visible) <= BOT_WALL_MAX_CHARS and (match := BOT_WALL.search(sample)):
@@ -90,6 +66,64 @@ def parse_html(html: str | bytes, url: str, *, charset: str | None = None) -> Pa
             url=url,
         )
     return Page(url=url, title=title, text=text, links=links)
+
+
+def html_text(html: str) -> tuple[str, str]:
+    """(title, text as markdown) of a local HTML document (the RAG loader): all its visible text without navigation,
+    headings kept. Not trafilatura's main-text guess: a short document falls to its baseline, which drops the
+    headings a chunk needs, and a document someone chose to index has no boilerplate to guess away."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    return title, _squash(_markdown_of(soup))
+
+
+def _extract(html: str, url: str) -> tuple[str, str, str, list[Link]]:
+    """(title, text, visible text, links): trafilatura's main text as markdown or, when it finds too little (short
+    pages look like boilerplate to it), the visible text with headings and list items kept as markdown."""
+    import trafilatura
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    base = soup.find("base", href=True)
+    links = _links(soup, urljoin(url, base["href"]) if base else url)
+    text = (
+        trafilatura.extract(
+            html,
+            url=url,
+            output_format="markdown",
+            include_links=False,
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+        )
+        or ""
+    )
+    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    visible = _squash(soup.body.get_text("\n", strip=True) if soup.body else soup.get_text("\n", strip=True))
+    if len(text) < MIN_TEXT_CHARS <= len(visible) or not text:
+        text = _markdown_of(soup)
+    return title, _squash(text), visible, links
+
+
+def _markdown_of(soup) -> str:
+    """The page's visible text without navigation, headings as '#' lines and list items as '- ' (so a chunk of it
+    still knows its section)."""
+    for tag in soup(["nav", "footer", "title"]):
+        tag.decompose()
+    for level in range(1, 7):
+        for h in soup.find_all(f"h{level}"):
+            h.replace_with(f"\n\n{'#' * level} {h.get_text(' ', strip=True)}\n\n")
+    for li in soup.find_all("li"):
+        li.insert_before("\n- ")
+    for block in soup.find_all(["p", "div", "br", "tr", "section", "article"]):
+        block.insert_after("\n")
+    return "\n".join(" ".join(line.split()) for line in soup.get_text().splitlines())
 
 
 def _links(soup, base_url: str) -> list[Link]:

@@ -104,27 +104,12 @@ def load_file(path: Path, root: Path, *, sha256: str | None = None, data: bytes 
 
 
 def _html_to_text(html: str) -> tuple[str | None, str]:
-    """HTML → text that keeps headings as markdown '#' lines (so chunks still know their section)."""
-    from bs4 import BeautifulSoup
+    """HTML → markdown text (headings kept as '#' lines, so chunks still know their section), by the web layer's
+    extractor: local documents read like fetched pages."""
+    from llmworks.web.extract import html_text
 
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "template"]):
-        tag.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    if soup.title:
-        soup.title.decompose()
-    for level in range(1, 7):
-        for h in soup.find_all(f"h{level}"):
-            h.replace_with(f"\n\n{'#' * level} {h.get_text(' ', strip=True)}\n\n")
-    for li in soup.find_all("li"):
-        li.insert_before("\n- ")
-    for block in soup.find_all(["p", "div", "br", "tr", "section", "article"]):
-        block.insert_after("\n")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    text = "\n".join(lines)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return title or None, text.strip()
+    title, text = html_text(html)
+    return title or None, text
 
 
 def _pdf_to_text(data: bytes, name: str) -> tuple[str | None, str]:
