@@ -243,7 +243,9 @@ def run_requests(
         started = time.perf_counter()
         row = dict(case)
         if full:
+            held = len(db.bookings())
             turn = bot.turn(case["text"])
+            row["bookings_made"] = len(db.bookings()) - held
             first = turn.steps[0] if turn.steps else None
             tool, args = (first.name, first.arguments) if first else (None, {})
             effect = any(s.ok for s in turn.steps)
@@ -303,7 +305,6 @@ def main() -> int:
 
     os.environ["LLMWORKS_HOME"] = tempfile.mkdtemp(prefix="airline-bench-")  # never touch the user's database
     db = seeded_db()
-    before = len(db.bookings())
     mode = "whole turns" if opts.full else "tool decisions only" + (", no router" if opts.no_router else "")
     print(f"requests on {opts.model} ({mode}, shard {opts.shard}, limit {opts.limit or 'none'})", flush=True)
     sink = open(opts.rows, "a", encoding="utf-8") if opts.rows else None
@@ -321,8 +322,8 @@ def main() -> int:
         opts.model, db, limit=opts.limit, shard=opts.shard, full=opts.full, route=not opts.no_router, on_row=show
     )
     summarize(rows, opts.model)
-    if opts.full:
-        made = len(db.bookings()) - before
+    if opts.full:  # the setup's own bookings (codes for the cancellation requests) are not counted
+        made = sum(r["bookings_made"] for r in rows if r["kind"] == "book")
         print(f"bookings created by the {sum(r['kind'] == 'book' for r in rows)} booking requests: {made}")
     return 0
 
