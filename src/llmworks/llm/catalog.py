@@ -27,17 +27,10 @@ class Provider:
 
     @property
     def url(self) -> str:
-        var = f"LLMWORKS_{self.name.upper().replace('-', '_')}_BASE_URL"
-        return os.environ.get(var) or _dotenv().get(var) or self.base_url  # the environment wins over ./.env
+        return _setting(f"LLMWORKS_{self.name.upper().replace('-', '_')}_BASE_URL") or self.base_url
 
     def api_key(self) -> str | None:
-        if not self.key_env:
-            return None
-        for source in (os.environ, _dotenv()):  # the environment wins over ./.env
-            for var in self.key_env:
-                if source.get(var):
-                    return source[var]
-        return None
+        return _setting(*self.key_env)
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -130,26 +123,15 @@ LOCAL_CAP = 1024
 # The Qwen models support 32k tokens, but llama.cpp allocates the KV cache for the whole window up front (~28 KB a
 # token on the 1.5B) and a 8k prompt already takes minutes on two cores: 8k is the useful window here.
 MODELS: list[ModelInfo] = [
-    ModelInfo(
-        "local/qwen2.5-1.5b",
-        8192,
-        embedded=True,
-        aliases=("qwen2.5-1.5b",),
-        weights=QWEN_1_5B,
-        speed="slow",
-        max_output=LOCAL_CAP,
-    ),
-    ModelInfo(
-        "local/qwen2.5-0.5b",
-        8192,
-        embedded=True,
-        aliases=("qwen2.5-0.5b",),
-        weights=QWEN_0_5B,
-        speed="medium",
-        max_output=LOCAL_CAP,
-    ),
-    ModelInfo(
-        "local/smollm2", 8192, embedded=True, aliases=("smollm2",), weights=SMOLLM2, speed="fast", max_output=LOCAL_CAP
+    *(
+        ModelInfo(
+            f"local/{name}", 8192, embedded=True, aliases=(name,), weights=weights, speed=speed, max_output=LOCAL_CAP
+        )
+        for name, weights, speed in [
+            ("qwen2.5-1.5b", QWEN_1_5B, "slow"),
+            ("qwen2.5-0.5b", QWEN_0_5B, "medium"),
+            ("smollm2", SMOLLM2, "fast"),
+        ]
     ),
     ModelInfo("openai/gpt-4.1-mini", 1_047_576, vision=True),
     ModelInfo("openai/gpt-4.1-nano", 1_047_576, vision=True),
@@ -283,6 +265,15 @@ def price_per_mtok(name: str) -> tuple[float, float] | None:
     if k_in is None or k_out is None:
         return None
     return round(k_in * 1000, 6), round(k_out * 1000, 6)
+
+
+def _setting(*names: str) -> str | None:
+    """The first of `names` set in the environment, else in ./.env (the environment wins); None when unset."""
+    for source in (os.environ, _dotenv() if names else {}):
+        for var in names:
+            if source.get(var):
+                return source[var]
+    return None
 
 
 def _dotenv() -> dict[str, str]:
