@@ -95,24 +95,34 @@ def items_file(tmp_path, items) -> Path:
     return save_items(items, tmp_path / "items.jsonl")
 
 
-@pytest.fixture
-def fake_embed(monkeypatch):
-    """Deterministic bag-of-words unit vectors instead of MiniLM: the kNN/RAG logic is what these tests check
-    (the real encoder is exercised by the slow tests)."""
+@pytest.fixture(autouse=True)
+def private_embedding_cache(tmp_path_factory, monkeypatch):
+    """The machine's embedding cache (embedding_cache.py) lives outside the data dir: each test gets its own."""
+    monkeypatch.setenv("LLMWORKS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def bag_of_words(texts):
     import hashlib
 
     import numpy as np
 
-    def embed(texts, **kwargs):
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
+    return out + 1e-6  # an empty text still has a direction
 
-    monkeypatch.setattr("llmworks.embed.embed", embed)
-    return embed
+
+@pytest.fixture
+def fake_embed():
+    """Deterministic bag-of-words unit vectors instead of MiniLM: the kNN/RAG logic is what these tests check
+    (the real encoder is exercised by the slow tests). Its `.batches` are the texts it was asked to embed."""
+    from llmworks import llm
+    from llmworks.llm.testing import FunctionEmbedder
+
+    embedder = FunctionEmbedder(bag_of_words, dimensions=64)
+    with llm.override({"local/minilm": embedder}):
+        yield embedder
 
 
 def build_tiny_lm(directory: Path, texts: list[str]) -> Path:

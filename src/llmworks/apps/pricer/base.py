@@ -41,6 +41,10 @@ class Pricer:
     def estimate(self, item: Item) -> float | None:
         return self.predict([item])[0]
 
+    def embeds(self) -> bool:
+        """Whether fitting embeds the items' texts (the slow part: an estimate is shown before it starts)."""
+        return False
+
     def options(self) -> dict[str, Any]:
         """Constructor arguments, recorded in pricer.json."""
         return {k: v for k, v in vars(self).items() if not k.endswith("_") and _jsonable(v)}

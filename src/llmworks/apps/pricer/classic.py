@@ -73,6 +73,9 @@ class TfidfPricer(Pricer):
             parts.append(csr_matrix(embed_items(items) * 0.5))
         return hstack(parts).tocsr()
 
+    def embeds(self) -> bool:
+        return self.embeddings
+
     def fit(self, items: list[Item]) -> TfidfPricer:
         from sklearn.linear_model import Ridge
 
@@ -186,6 +189,9 @@ class BoostingPricer(Pricer):
 
         features = self.encoder_.transform(items) if features is None else features
         return np.hstack([features, embed_items(items)])
+
+    def embeds(self) -> bool:
+        return True
 
     def fit(self, items: list[Item]) -> BoostingPricer:
         from sklearn.ensemble import HistGradientBoostingRegressor

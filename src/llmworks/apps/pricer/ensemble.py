@@ -14,6 +14,7 @@ nothing once their features and embeddings were inside the ridge and boosting (a
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,14 @@ class EnsemblePricer(Pricer):
         # a member without an estimate (an LLM refusal) contributes the training median in log space
         return np.array([np.log1p(p) if p is not None else self.fallback_ for p in pricer.predict(items)])
 
+    def embeds(self) -> bool:
+        return any(self._make(name).embeds() for name in self.members)
+
     def fit(self, items: list[Item]) -> EnsemblePricer:
+        if self.embeds():
+            from .neighbours import embed_items
+
+            embed_items(items)  # once, up front, with its own progress lines: every fold then reads the cache
         y = targets(items)
         self.fallback_ = float(np.median(y))
         # Out-of-fold estimates only for the target rows; down-weighted extra rows (meta "weight") always stay in
@@ -55,15 +63,20 @@ class EnsemblePricer(Pricer):
         rng = np.random.default_rng(self.seed)
         oof = np.zeros((len(target_rows), len(self.members)))
         position = {row: n for n, row in enumerate(target_rows)}
-        for fold in np.array_split(rng.permutation(target_rows), self.folds):
+        clock = _Clock(self.folds * len(self.members) + len(self.members))
+        for n, fold in enumerate(np.array_split(rng.permutation(target_rows), self.folds), 1):
             held = set(fold.tolist())
             train = [i for k, i in enumerate(items) if k not in held]
             test = [items[k] for k in fold]
             rows = [position[k] for k in fold]
             for column, name in enumerate(self.members):
+                clock.step(f"Ensemble fold {n}/{self.folds}: {name}")
                 oof[rows, column] = self._log_predict(self._make(name).fit(train), test)
         self.coef_, self.intercept_ = median_blend(oof, y[target_rows], weights(items)[target_rows])
-        self.fitted_ = [self._make(name).fit(items) for name in self.members]
+        self.fitted_ = []
+        for name in self.members:
+            clock.step(f"Ensemble: {name} on all {len(items):,} items")
+            self.fitted_.append(self._make(name).fit(items))
         return self
 
     @property
@@ -88,6 +101,23 @@ class EnsemblePricer(Pricer):
 
     def options(self) -> dict[str, Any]:
         return {"members": self.members, "folds": self.folds, "seed": self.seed, "member_options": self.member_options}
+
+
+class _Clock:
+    """Progress lines for a fit made of `steps` similar steps, each with the time left at the pace so far."""
+
+    def __init__(self, steps: int):
+        self.steps, self.done, self.start = steps, 0, time.perf_counter()
+
+    def step(self, what: str) -> None:
+        from .progress import duration, report
+
+        left = ""
+        if self.done:
+            pace = (time.perf_counter() - self.start) / self.done
+            left = f" (step {self.done + 1}/{self.steps}, about {duration(pace * (self.steps - self.done))} left)"
+        report(f"{what}{left}…")
+        self.done += 1
 
 
 def blend_logs(logs: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:

@@ -124,6 +124,9 @@ class RAGPricer(LLMPricer):
         super().__init__(model, structured, max_chars, max_tokens)
         self.k = k
 
+    def embeds(self) -> bool:
+        return True
+
     def fit(self, items: list[Item]) -> RAGPricer:
         from .neighbours import KNNPricer
 

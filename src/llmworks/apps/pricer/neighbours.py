@@ -1,59 +1,23 @@
 """Models on sentence embeddings (all-MiniLM-L6-v2 via `llmworks.embed`): kNN and an RBF support-vector regressor.
 
-Embedding is the slow part on a CPU (~30 items/s on 2 cores), so vectors are cached on disk by text hash under
-LLMWORKS_HOME/pricer/embeddings/ and reused by every model, every run. The extra listings are worth their one-time
+Embedding is the slow part on a CPU (~30 items/s on 2 cores), so vectors come from the machine's embedding cache
+(embedding_cache.py), shared by every model, run and data dir. The extra listings are worth their one-time
 cost here (the 10k kept of train_extra.jsonl take ~6 minutes once): on 5-fold CV of the dev items they took kNN
 from $111.6 to $103.6 and the SVR from $108.9 to $103.3. `use_extra=False` leaves them out.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
-from ...files import atomic_path, data_dir
 from .base import Pricer, from_power, power_targets, target_rows, targets, to_prices, weights
+from .embedding_cache import embed_cached
 from .items import Item
 
 
-def _cache_dir():
-    return data_dir("pricer", "embeddings")
-
-
-def embed_texts(texts: list[str], *, progress: bool | None = None) -> np.ndarray:
-    """Unit vectors for `texts`, from the disk cache where present (one .npy per text hash). A progress bar shows
-    when more than 500 texts are missing (~15 s of embedding) unless `progress` says otherwise."""
-    from ...embed import embed
-
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    cache = _cache_dir()
-    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    out: list[np.ndarray | None] = [None] * len(texts)
-    for n, key in enumerate(keys):
-        path = cache / key[:2] / f"{key}.npy"
-        if path.is_file():
-            try:
-                out[n] = np.load(path)
-            except (OSError, ValueError):
-                out[n] = None  # a damaged cache entry is recomputed
-    missing = [n for n, v in enumerate(out) if v is None]
-    unique = list(dict.fromkeys(texts[n] for n in missing))
-    if unique:
-        show = len(unique) > 500 if progress is None else progress
-        vectors = dict(zip(unique, embed(unique, progress=show)))
-        for n in missing:
-            out[n] = vectors[texts[n]]
-            # not fsynced: an entry lost or damaged by a power cut is recomputed (see the load above)
-            entry = cache / keys[n][:2] / f"{keys[n]}.npy"
-            with atomic_path(entry, durable=False) as tmp, open(tmp, "xb") as f:
-                np.save(f, out[n])
-    return np.vstack(out).astype(np.float32)
-
-
-def embed_items(items: list[Item], *, progress: bool | None = None) -> np.ndarray:
-    return embed_texts([i.text for i in items], progress=progress)
+def embed_items(items: list[Item]) -> np.ndarray:
+    """Unit vectors of the items' texts (MiniLM), from the machine's cache where present."""
+    return embed_cached([i.text for i in items])
 
 
 class KNNPricer(Pricer):
@@ -71,6 +35,9 @@ class KNNPricer(Pricer):
         self.targets_ = targets(items)
         self.weights_ = weights(items)
         return self
+
+    def embeds(self) -> bool:
+        return True
 
     def neighbours(self, vectors: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(indices, similarities) of the k nearest training items for each row of `vectors`, best first."""
@@ -95,6 +62,9 @@ class EmbedSVRPricer(Pricer):
 
     def __init__(self, c: float = 3.0, epsilon: float = 0.1, power: float = 0.5, use_extra: bool = True):
         self.c, self.epsilon, self.power, self.use_extra = c, epsilon, power, use_extra
+
+    def embeds(self) -> bool:
+        return True
 
     def fit(self, items: list[Item]) -> EmbedSVRPricer:
         from sklearn.svm import SVR

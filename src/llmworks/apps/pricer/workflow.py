@@ -15,12 +15,12 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...events import Done, Event, Progress, app, result
+from ...events import Done, Event, Progress, app, as_they_happen, result
 from ...files import atomic_write, data_dir
 from .base import PRICERS, Pricer, load_pricer, make_pricer
 from .items import Item, PricerError, item_from_description, load_items
@@ -74,6 +74,28 @@ def training_set(train: list[Item], extra_path: str | os.PathLike | None, extra_
     return train + weighted_extras(load_items(extra_path), train, scale=extra_weight)
 
 
+def fitting(pricer: Pricer, items: list[Item]) -> Generator[Event, None, float]:
+    """Fit `pricer` on `items`, yielding an estimate of the embedding work up front and the fit's own progress
+    lines (folds, members, embedding batches) as Progress events; return the seconds it took."""
+    from .embedding_cache import missing_count
+    from .progress import duration, reporting
+
+    what = f"Fitting {pricer.name} on {len(items):,} items"
+    if pricer.embeds():
+        new, seconds = missing_count([i.text for i in items])
+        if new:
+            what += f" ({new:,} texts to embed first, about {duration(seconds)})"
+    yield Progress(what + "…")
+
+    def work(say) -> float:
+        start = time.perf_counter()
+        with reporting(lambda text: say(Progress(text))):
+            pricer.fit(items)
+        return time.perf_counter() - start
+
+    return (yield from as_they_happen(work))
+
+
 @dataclass
 class Trained:
     pricer: Pricer
@@ -97,10 +119,7 @@ def run_train(
     """Fit the pricer `model` on `data` (plus down-weighted `extra` rows) and save it (default: the models folder)."""
     items = training_set(load_items(data), extra, extra_weight)
     pricer = resolve_pricer(model, llm_model=llm_model, options=options)
-    yield Progress(f"Fitting {pricer.name} on {len(items):,} items…")
-    start = time.perf_counter()
-    pricer.fit(items)
-    seconds = time.perf_counter() - start
+    seconds = yield from fitting(pricer, items)
     target = Path(out) if out else models_dir() / model
     yield Done(Trained(pricer, pricer.save(target), seconds))
 
@@ -148,10 +167,7 @@ def run_eval(
     fit_seconds, n_train = 0.0, 0
     if fresh and fit_items:
         fit_items = training_set(fit_items, extra, extra_weight)
-        yield Progress(f"Fitting {model} on {len(fit_items):,} items…")
-        start = time.perf_counter()
-        pricer.fit(fit_items)
-        fit_seconds, n_train = time.perf_counter() - start, len(fit_items)
+        fit_seconds, n_train = (yield from fitting(pricer, fit_items)), len(fit_items)
     label = model if fresh else Path(model).name
     if llm_model and model in LLM_MODELS:
         label = f"{model} ({llm_model})"
@@ -212,10 +228,7 @@ def run_leaderboard(
     rows = []
     for name in models or LEADERBOARD_MODELS:
         pricer = resolve_pricer(name, llm_model=llm_model)
-        start = time.perf_counter()
-        if name not in UNTRAINED:
-            pricer.fit(fit_items)
-        fit_seconds = time.perf_counter() - start
+        fit_seconds = 0.0 if name in UNTRAINED else (yield from fitting(pricer, fit_items))
         subset = test[:llm_n] if name in LLM_MODELS and llm_n else test
         label = f"{name} ({llm_model or _default_model()})" if name in LLM_MODELS else name
         report = evaluate(pricer, subset, model=label)
