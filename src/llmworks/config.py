@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         description="user:password login of the web workbench (kept out of shell history, unlike --auth)",
         repr=False,
     )
+    server_key: str | None = Field(
+        default=None,
+        description="bearer key clients of `llmworks serve` must send (kept out of shell history, unlike --api-key)",
+        repr=False,
+    )
     ui_allowed_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
         description="server folders the web workbench may read and write besides the data dir "

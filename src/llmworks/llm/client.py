@@ -383,6 +383,18 @@ def chat(
     return _call(m, request, "chat")
 
 
+def complete(request: Request, *, model: str | Model | None = None) -> Response:
+    """One call with a whole Request (messages, schema, tools and tool_choice as given), tool calls returned, not run:
+    the path of the OpenAI-compatible server, whose clients run their own tools. Apps use chat/structured/run_tools.
+    A schema goes to a model the catalog says lacks `json_schema` in its system prompt, as `structured` does."""
+    m = get_model(model)
+    if request.schema is not None and not m.info.json_schema:
+        request = dataclasses.replace(
+            request, messages=_schema_in_prompt(request.messages, request.schema), schema=None
+        )
+    return _call(m, request, "complete")
+
+
 class Stream:
     """Iterate for text deltas; afterwards `.response` holds the whole Response (usage, cost, timing)."""
 
