@@ -15,6 +15,12 @@ from llmworks.llm.testing import FunctionModel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LISTED = re.compile(r"url: (\S+)\nprice: \$([\d.]+)")
+WORTH = {"monitor": 400.0, "drill": 80.0, "blanket": 20.0}
+"""What the fixture feed's priced deals (deals.xml: $199, $59, $25) are worth to the test estimator."""
+
+
+def worth(text: str) -> float:
+    return next(v for k, v in WORTH.items() if k in text.lower())
 
 
 def picker(edit=None, *, message: str = "A fine bargain.", name: str = "test/function", **kwargs) -> FunctionModel:
@@ -64,6 +70,7 @@ class Endpoint:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True  # stop() does not wait for a post held open
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

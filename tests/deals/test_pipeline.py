@@ -10,16 +10,9 @@ from llmworks.apps.deals import FunctionEstimator, Memory, Threshold, deliver, r
 from llmworks.errors import LlmworksError
 from llmworks.events import Progress, result
 
-from .helpers import FIXTURES, Endpoint, picker
+from .helpers import FIXTURES, Endpoint, picker, worth
 
 FEED = str(FIXTURES / "deals.xml")
-WORTH = {"acme-monitor": 400.0, "bolt-drill": 80.0, "blanket": 20.0}
-
-
-def worth(text: str) -> float:
-    return next(v for k, v in WORTH.items() if k.split("-")[-1] in text.lower())
-
-
 ESTIMATOR = FunctionEstimator(worth)
 
 
