@@ -144,3 +144,24 @@ def test_any_openai_compatible_server_by_base_url(monkeypatch):
     r = llm.chat("hi", model="vllm/Qwen/Qwen2.5-7B-Instruct")
     assert json.loads(route.calls.last.request.content)["model"] == "Qwen/Qwen2.5-7B-Instruct"
     assert r.usage.cost_usd == 0.0  # a self-hosted server costs nothing per token
+
+
+@respx.mock
+def test_a_vllm_server_with_its_own_fields(monkeypatch):
+    """vLLM's replies carry fields OpenAI's lack (stop_reason, prompt_logprobs, kv_transfer_params, usage on every
+    chunk with continuous_usage_stats); the usage that counts is the last one."""
+    monkeypatch.setenv("LLMWORKS_VLLM_BASE_URL", "http://gpu-box:8000/v1")
+    url = "http://gpu-box:8000/v1/chat/completions"
+    route = respx.post(url).mock(return_value=httpx.Response(200, json=body("vllm_chat.json")))
+    r = llm.chat("Capital of France?", model="vllm/Qwen/Qwen2.5-1.5B-Instruct")
+    assert json.loads(route.calls.last.request.content)["model"] == "Qwen/Qwen2.5-1.5B-Instruct"
+    assert r.text == "Paris is the capital of France." and r.finish_reason == "stop" and not r.tool_calls
+    assert (r.usage.input_tokens, r.usage.output_tokens) == (31, 8) and r.usage.cost_usd == 0.0
+    respx.post(url).mock(
+        return_value=httpx.Response(
+            200, content=(REC / "vllm_stream.sse").read_bytes(), headers={"content-type": "text/event-stream"}
+        )
+    )
+    s = llm.stream("Three colours", model="vllm/Qwen/Qwen2.5-1.5B-Instruct")
+    assert "".join(s) == "Red, green, blue."
+    assert (s.response.usage.input_tokens, s.response.usage.output_tokens) == (12, 5)
