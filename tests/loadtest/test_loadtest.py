@@ -104,8 +104,8 @@ def test_cli_table_and_json(fake, server, capsys, monkeypatch):
     assert main(["bench", "serve", "--url", server, "-c", "1,2", "-n", "2", "--max-tokens", "8"]) == 0
     out = capsys.readouterr().out
     assert "concurrency 1" in out and "concurrency 2" in out and "Median TTFT (ms)" in out and "P99 E2EL (ms)" in out
-    assert main(["bench", "serve", "--url", server, "-c", "2", "-n", "2", "--json", "--ignore-eos"]) == 0
+    assert main(["bench", "serve", "--url", server, "-c", "2", "-n", "2", "--json", "--ignore-eos", "-t", "0"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["model"] == "fake-model" and data["levels"][0]["completed"] == 2
-    assert fake.bodies[-1]["ignore_eos"] is True
+    assert fake.bodies[-1]["ignore_eos"] is True and fake.bodies[-1]["temperature"] == 0
     assert main(["bench", "serve", "--url", server, "-c", "1,x"]) == 2  # a usage error

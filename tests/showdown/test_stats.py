@@ -53,7 +53,25 @@ def test_paired_test_ties_equal_models_and_separates_different_ones():
     half = a.copy()
     half[:6] = 0.0
     diff, p = paired_test(a, half)
-    assert diff == 0.5 and p < 0.01
+    assert diff == 0.5 and p == 2 / 2**6  # of the 64 sign patterns of six differences, only all-+ and all-−
+
+
+def test_few_prompts_never_make_a_difference_significant():
+    right, wrong = np.ones((2, 3)), np.zeros((2, 3))
+    assert paired_test(right, wrong)[1] == 0.5  # two clear wins are what coin flips give a quarter of the time x2
+    assert paired_test(np.ones((5, 3)), np.zeros((5, 3)))[1] == 2 / 32  # five: still not below 0.05
+
+
+def test_many_differing_prompts_use_random_patterns_with_the_exact_answer():
+    rng = np.random.default_rng(5)
+    a = rng.random((40, 3))
+    b = a - 0.02 + rng.normal(0, 0.1, (40, 1))  # a slightly better on average, noisily
+    diff, p = paired_test(a, b)
+    # the exact p of this statistic, by the normal approximation to the sign-flip distribution
+    d = a.mean(axis=1) - b.mean(axis=1)
+    z = abs(d.sum()) / math.sqrt((d**2).sum())
+    exact = math.erfc(z / math.sqrt(2))
+    assert diff == pytest.approx(d.mean()) and p == pytest.approx(exact, abs=0.03)
 
 
 def test_pairing_finds_a_small_consistent_gap_that_separate_intervals_miss():

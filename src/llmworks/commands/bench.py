@@ -64,6 +64,9 @@ def serve(
     ignore_eos: Annotated[
         bool, typer.Option("--ignore-eos", help="ask for exactly --max-tokens (vLLM and llama.cpp honour it)")
     ] = False,
+    temperature: Annotated[
+        float | None, typer.Option("--temperature", "-t", help="sampling temperature (default: the server's)")
+    ] = None,
     prompts: Annotated[Path | None, typer.Option("--prompts", help="text file, one prompt a line")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="seconds one request may take")] = 600.0,
     as_json: Annotated[bool, typer.Option("--json", help="print the results as JSON")] = False,
@@ -95,6 +98,7 @@ def serve(
         max_tokens=max_tokens,
         prompts=texts,
         ignore_eos=ignore_eos,
+        temperature=temperature,
         timeout_s=timeout,
     )
     report = render(events, as_json=(lambda r: r.as_dict()) if as_json else None).result

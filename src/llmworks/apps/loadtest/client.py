@@ -25,7 +25,9 @@ def models_url(url: str) -> str:
     return chat_url(url).removesuffix("/chat/completions") + "/models"
 
 
-def payload(model: str, prompt: str, max_tokens: int, *, ignore_eos: bool = False) -> dict:
+def payload(
+    model: str, prompt: str, max_tokens: int, *, ignore_eos: bool = False, temperature: float | None = None
+) -> dict:
     """vLLM's request body; `max_tokens` is sent under both names (older servers read only the old one)."""
     body = {
         "model": model,
@@ -35,6 +37,8 @@ def payload(model: str, prompt: str, max_tokens: int, *, ignore_eos: bool = Fals
         "stream": True,
         "stream_options": {"include_usage": True},
     }
+    if temperature is not None:  # 0: the same tokens from two servers of one model, for a like-for-like run
+        body["temperature"] = temperature
     if ignore_eos:  # vLLM and llama.cpp: generate exactly max_tokens, for a fixed output length
         body["ignore_eos"] = True
     return body

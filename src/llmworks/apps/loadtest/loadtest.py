@@ -85,6 +85,7 @@ def run(
     max_tokens: int = MAX_TOKENS,
     prompts: Sequence[str] | None = None,
     ignore_eos: bool = False,
+    temperature: float | None = None,
     timeout_s: float = TIMEOUT_S,
 ) -> Generator[Event, None, None]:
     """A warm-up request, then `requests` requests at each concurrency level, one level after the other."""
@@ -108,7 +109,10 @@ def run(
         )
     summary = LoadReport(endpoint, model, requests, max_tokens)
     for level in concurrency:
-        bodies = [payload(model, next(texts), max_tokens, ignore_eos=ignore_eos) for _ in range(requests)]
+        bodies = [
+            payload(model, next(texts), max_tokens, ignore_eos=ignore_eos, temperature=temperature)
+            for _ in range(requests)
+        ]
         yield Progress(f"Concurrency {level}: {requests} requests")
         job = _job(endpoint, bodies, level, headers, timeout_s)
         outputs, duration = yield from as_they_happen(job)

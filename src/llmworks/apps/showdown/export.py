@@ -72,7 +72,7 @@ def to_markdown(result: ShowdownResult) -> str:
     lines.append("")
     lines.append(
         f"{len(result.prompts)} prompts × {result.repeats} repeats per model; quality is the mean check score with a "
-        "95 % bootstrap interval over prompts and repeats; 'tie': a paired bootstrap test against the best model "
+        "95 % bootstrap interval over prompts and repeats; 'tie': a paired sign-flip test against the best model "
         "finds no difference at p < 0.05." + (f" Judge: {result.judge}." if result.judge else "")
     )
     return "\n".join(lines) + "\n"
