@@ -314,6 +314,7 @@ def run_autonomous(
             ),
             max_steps=max_steps,
             temperature=0,
+            on_step=on_step,
         )
 
     if not dry_run and memory.pending() and notify:
