@@ -1,0 +1,288 @@
+"""Convert one Python program to C++ or Rust and prove it: compile, run both in the sandbox, compare outputs,
+and send compiler errors or output differences back to the translator, up to `repairs` more rounds."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmworks import files, llm
+from llmworks.errors import DataError, LlmworksError
+from llmworks.events import Delta, Done, Event, Progress, app
+from llmworks.llm.types import Usage
+from llmworks.sandbox import Limits, Run, Sandbox
+
+from . import toolchain as tc
+from .baseline import Baseline, cython_baseline
+from .translators import PY2MANY, Attempt, first_messages, model_translator, py2many_translator, repair_messages
+from .verify import differences
+
+VERDICTS = ("pass", "wrong-output", "compile-error", "timeout", "env")
+REPAIRS = 3
+PYTHON_LIMITS = Limits(wall_s=300, cpu_s=300, memory_mb=4096)
+FEEDBACK_CHARS = 2000  # compiler errors sent back: the first ones matter, a page of template noise does not
+MIN_TIME_S = 0.001  # CPU-time floor for speed-ups: a run below the kernel's accounting grain is not 'infinitely fast'
+# A missing header or crate is the environment's doing (a library not installed), not a wrong translation.
+MISSING_LIBRARY = re.compile(r"fatal error: .*: No such file or directory|can't find crate for|unresolved import")
+
+
+@dataclass(frozen=True)
+class Round:
+    """One attempt: what it produced and what was wrong with it (what the translator was told)."""
+
+    number: int
+    verdict: str
+    detail: str
+    code: str
+    native_s: float | None
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Conversion:
+    source: Path
+    lang: str
+    model: str
+    verdict: str
+    rounds: list[Round]
+    code: str
+    out: Path | None
+    python_s: float | None
+    native_s: float | None
+    usage: Usage
+    command: str
+    """The compile command used (or why there is none, for `env`)."""
+    detail: str = ""
+    baseline: Baseline | None = None
+    python_output: str = field(default="", repr=False)
+
+    @property
+    def speedup(self) -> float | None:
+        return _speedup(self.python_s, self.native_s)
+
+    @property
+    def baseline_speedup(self) -> float | None:
+        return _speedup(self.python_s, self.baseline.native_s if self.baseline else None)
+
+    def as_json(self) -> dict:
+        return {
+            "source": str(self.source),
+            "to": self.lang,
+            "model": self.model,
+            "verdict": self.verdict,
+            "rounds": len(self.rounds),
+            "python_s": _round(self.python_s),
+            "native_s": _round(self.native_s),
+            "speedup": _round(self.speedup, 1),
+            "tokens": self.usage.input_tokens + self.usage.output_tokens,
+            "input_tokens": self.usage.input_tokens,
+            "output_tokens": self.usage.output_tokens,
+            "cost_usd": self.usage.cost_usd,
+            "out": str(self.out) if self.out else None,
+            "compile": self.command,
+            "detail": self.detail,
+            "history": [{"round": r.number, "verdict": r.verdict, "detail": r.detail} for r in self.rounds],
+            "baseline": None
+            if self.baseline is None
+            else {
+                "name": "cython",
+                "verdict": self.baseline.verdict,
+                "native_s": _round(self.baseline.native_s),
+                "speedup": _round(self.baseline_speedup, 1),
+                "detail": self.baseline.detail,
+            },
+        }
+
+
+@app
+def run(
+    path: str | Path,
+    *,
+    to: str = "cpp",
+    model: str | llm.Model | None = None,
+    repairs: int = REPAIRS,
+    out: str | Path | None = None,
+    baseline: bool = True,
+    python_limits: Limits = PYTHON_LIMITS,
+) -> Iterator[Event]:
+    """Translate the program at `path`, verify it, repair it; Done carries a Conversion. `model='py2many'` uses
+    the rule-based transpiler. The translation is written to `out` (default: beside the input, FILE.cpp/FILE.rs)."""
+    source = Path(path)
+    python = _read_program(source)
+    chain = tc.probe(to)
+    box = Sandbox()  # refuses before any work where nothing can be isolated
+    target = Path(out) if out else source.with_suffix(".cpp" if to == "cpp" else ".rs")
+    yield Progress(f"Running {source.name} with Python (sandboxed)")
+    expected = python_run(source, python_limits, box)
+    yield Progress(f"Python: {expected.cpu_s:.2f} s CPU")
+    conversion = yield from convert(
+        source, python, expected, chain, model=model, repairs=repairs, stream=True, python_limits=python_limits
+    )
+    if conversion.rounds:
+        files.atomic_write(target, conversion.code)
+        conversion = _with(conversion, out=target)
+        yield Progress(f"Wrote {target}")
+    if baseline:
+        yield Progress("Compiling the unmodified Python with Cython (baseline)")
+        base = cython_baseline(source, expected.stdout, native_limits(expected))
+        conversion = _with(conversion, baseline=base)
+    yield Done(conversion)
+
+
+def python_run(source: Path, limits: Limits, box: Sandbox | None = None) -> Run:
+    """The reference run: the Python program's output and CPU time; its failure is the user's to fix."""
+    import shutil
+    import sys
+
+    box = box or Sandbox()
+    with tempfile.TemporaryDirectory(prefix="llmworks-python-") as work:
+        shutil.copyfile(source, Path(work, "prog.py"))
+        ran = box.run([sys.executable, "prog.py"], workdir=work, limits=limits)
+    if ran.stopped in ("timeout", "cpu"):
+        raise LlmworksError(
+            f"{source} did not finish under Python within {limits.cpu_s} s.",
+            "Make it do less work (smaller inputs) so both versions can be run and compared.",
+        )
+    if not ran.ok:
+        why = (ran.stderr.strip().splitlines() or [f"exit code {ran.returncode}"])[-1]
+        raise DataError(f"the program fails under Python: {why}", "Fix it first: it is the reference.", path=source)
+    if not ran.stdout.strip():
+        raise DataError("the program prints nothing, so there is nothing to compare.", "Print its result.", path=source)
+    return ran
+
+
+def native_limits(expected: Run) -> Limits:
+    """Room for a translation: slower than Python is already a failure of purpose, but let it finish to tell."""
+    seconds = max(10, int(expected.cpu_s * 2) + 5)
+    return Limits(wall_s=seconds * 2, cpu_s=seconds, memory_mb=4096)
+
+
+def convert(
+    source: Path,
+    python: str,
+    expected: Run,
+    chain: tc.Toolchain,
+    *,
+    model: str | llm.Model | None,
+    repairs: int,
+    stream: bool,
+    python_limits: Limits = PYTHON_LIMITS,
+) -> Iterator[Event]:
+    """The verify-and-repair loop (events while it works; returns the Conversion)."""
+    name = model if isinstance(model, str) else getattr(model, "name", None) or llm.get_model(None).name
+    if chain.problem:
+        yield Progress(f"No {tc.LANGUAGES[chain.lang]} toolchain: {chain.problem}", warning=True)
+        return _conversion(source, chain, name, "env", [], expected, chain.problem)
+    if name == PY2MANY:
+        translate, repairs = py2many_translator(source, chain.lang), 0
+    else:
+        translate = model_translator(model, chain.lang)
+    box = Sandbox(expose=chain.expose)
+    first = first_messages(python, chain)
+    messages, rounds = first, []
+    for number in range(1, repairs + 2):
+        yield Progress(f"Round {number}: {name} writes {tc.LANGUAGES[chain.lang]}")
+        attempt = None
+        for piece in translate(messages):
+            if isinstance(piece, Attempt):
+                attempt = piece
+            elif stream:
+                yield Delta(piece)
+        assert attempt is not None  # every translator ends with its Attempt
+        verdict, detail, native = check(attempt.code, expected, chain, box)
+        rounds.append(Round(number, verdict, detail, attempt.code, native, attempt.usage))
+        yield Progress(f"Round {number}: {verdict}" + (f" ({_first_line(detail)})" if detail else ""))
+        if verdict in ("pass", "env"):
+            break
+        messages = repair_messages(first, attempt.reply, _problem(verdict), detail, chain.lang)
+    return _conversion(source, chain, name, rounds[-1].verdict, rounds, expected, rounds[-1].detail)
+
+
+def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[str, str, float | None]:
+    """(verdict, detail, native CPU seconds) of one translation: compiled and run in the sandbox."""
+    if not code.strip():
+        return "compile-error", "The reply held no program.", None
+    with tempfile.TemporaryDirectory(prefix="llmworks-native-") as work:
+        Path(work, chain.source).write_text(code)
+        built = box.run(chain.command(), workdir=work, limits=tc.COMPILE_LIMITS)
+        if not built.ok:
+            errors = (built.stderr or built.stdout or f"compiler stopped: {built.stopped}").strip()
+            verdict = "env" if MISSING_LIBRARY.search(errors) else "compile-error"
+            return verdict, errors[:FEEDBACK_CHARS], None
+        ran = box.run(["./main"], workdir=work, limits=native_limits(expected))
+    if ran.stopped in ("timeout", "cpu"):
+        return "timeout", f"It did not finish within {native_limits(expected).cpu_s} s of CPU time.", None
+    if ran.returncode != 0:
+        tail = "\n".join(ran.stderr.strip().splitlines()[-5:])
+        return "wrong-output", f"It exited with code {ran.returncode}" + (f":\n{tail}" if tail else "."), ran.cpu_s
+    diff = differences(expected.stdout, ran.stdout)
+    if diff:
+        return "wrong-output", "The output differs from Python's:\n" + "\n".join(diff), ran.cpu_s
+    return "pass", "", ran.cpu_s
+
+
+def _read_program(source: Path) -> str:
+    if source.suffix != ".py":
+        raise DataError("not a Python file (.py).", "Pass the Python program to convert, e.g. pi.py.", path=source)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError("no such file.", "Check the path.", path=source) from None
+    try:
+        compile(text, str(source), "exec")
+    except SyntaxError as e:
+        raise DataError(f"not valid Python: {e.msg}", "Fix the syntax first.", path=source, line=e.lineno) from None
+    return text
+
+
+def _conversion(source, chain, name, verdict, rounds, expected, detail) -> Conversion:
+    usage = Usage(cost_usd=0.0)
+    for r in rounds:
+        usage = usage + r.usage
+    passed = rounds[-1] if rounds and verdict == "pass" else None
+    return Conversion(
+        source=source,
+        lang=chain.lang,
+        model=name,
+        verdict=verdict,
+        rounds=rounds,
+        code=rounds[-1].code if rounds else "",
+        out=None,
+        python_s=expected.cpu_s,
+        native_s=passed.native_s if passed else None,
+        usage=usage,
+        command=chain.command_text() if not chain.problem else chain.problem,
+        detail=detail,
+        python_output=expected.stdout,
+    )
+
+
+def _with(conversion: Conversion, **changes) -> Conversion:
+    from dataclasses import replace
+
+    return replace(conversion, **changes)
+
+
+def _problem(verdict: str) -> str:
+    return {
+        "compile-error": "it does not compile. The compiler said:",
+        "wrong-output": "it compiles, but its output is wrong.",
+        "timeout": "it runs too long (an endless loop, or far slower than it should be).",
+    }.get(verdict, verdict)
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0][:120]
+
+
+def _speedup(python_s: float | None, native_s: float | None) -> float | None:
+    if python_s is None or native_s is None:
+        return None
+    return python_s / max(native_s, MIN_TIME_S)
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)

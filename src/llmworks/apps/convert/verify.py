@@ -1,0 +1,73 @@
+"""Is the translation's output the Python program's output? Timing values are masked, numbers compared with a
+tolerance, whitespace between tokens ignored; anything else that differs is a failure.
+
+    differences("Result: 3.14159265\nTime: 8.6 s", "Result: 3.14159265\nTime: 0.2 s")   # [] : same
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+TIMING = re.compile(r"\b(time|timing|elapsed|took|duration|runtime|seconds?|secs?|ms|milliseconds?)\b", re.I)
+NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|nan)\b"
+TOKEN = re.compile(rf"{NUMBER}|\w+|\S", re.I)
+IS_NUMBER = re.compile(rf"(?:{NUMBER})$", re.I)
+REL_TOL = 1e-6  # printed floats: C++'s and Python's shortest/rounded forms differ in the last digits
+ABS_TOL = 1e-9
+SHOWN = 5  # differing lines shown (to the model in a repair, to the user in the verdict)
+
+
+def tokens(line: str) -> list[str]:
+    """The line's tokens; on a timing line (one that mentions time or seconds) every number becomes '<time>'."""
+    found = TOKEN.findall(line)
+    if TIMING.search(line):
+        return ["<time>" if IS_NUMBER.match(t) else t for t in found]
+    return found
+
+
+def same_token(expected: str, actual: str) -> bool:
+    if expected == actual:
+        return True
+    if not (IS_NUMBER.match(expected) and IS_NUMBER.match(actual)):
+        return False
+    if _integer(expected) and _integer(actual):  # integers exactly: an overflow must not pass as 'close'
+        return int(expected) == int(actual)
+    a, b = float(expected), float(actual)
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def same_line(expected: str, actual: str) -> bool:
+    e, a = tokens(expected), tokens(actual)
+    return len(e) == len(a) and all(same_token(x, y) for x, y in zip(e, a))
+
+
+def differences(expected: str, actual: str) -> list[str]:
+    """What differs, one line each ('line 2: expected `…`, got `…`'), at most SHOWN; [] when the outputs match."""
+    want, got = _lines(expected), _lines(actual)
+    found = []
+    for i in range(max(len(want), len(got))):
+        e = want[i] if i < len(want) else None
+        a = got[i] if i < len(got) else None
+        if e is not None and a is not None and same_line(e, a):
+            continue
+        if a is None:
+            found.append(f"line {i + 1}: expected `{e}`, got nothing (the output ends early)")
+        elif e is None:
+            found.append(f"line {i + 1}: expected nothing more, got `{a}`")
+        else:
+            found.append(f"line {i + 1}: expected `{e}`, got `{a}`")
+        if len(found) == SHOWN:
+            found.append(f"(output has {len(got)} lines, expected {len(want)})")
+            break
+    return found
+
+
+def _integer(token: str) -> bool:
+    return token.lstrip("+-").isdigit()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip("\n").splitlines() if line.strip()]
