@@ -131,32 +131,59 @@ def eval_(
     tests: Path = typer.Argument(..., help='JSON lines: {"question", "keywords", "reference_answer", "category"}'),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
     k: int | None = typer.Option(None, "-k", help="Chunks retrieved per question (default 10)"),
-    judge: str | None = typer.Option(None, "--judge", help="Also answer each question and grade it with this model"),
-    model: str | None = typer.Option(None, "-m", "--model", help="Model that answers (with --judge)"),
+    answers: bool = typer.Option(
+        False,
+        "--answers",
+        help="Also answer each question and score the answer without a judge: keyword recall, numeric-fact recall "
+        "and the 'I don't know' rate against the reference",
+    ),
+    judge: str | None = typer.Option(
+        None, "--judge", help="Also answer each question and grade it 1-5 with this model (implies --answers)"
+    ),
+    model: str | None = typer.Option(None, "-m", "--model", help="Model that answers (default: LLMWORKS_MODEL)"),
+    limit: int | None = typer.Option(
+        None, "--limit", help="Only this many questions, taken in turn from each category (answering is slow)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table"),
     docs: Path | None = typer.Option(None, "--docs", help=DOCS_HELP),
 ) -> None:
-    """Measure retrieval: MRR, nDCG@k and keyword coverage@k, overall and per category (and judged answers).
+    """Measure retrieval: MRR, nDCG@k and keyword coverage@k, overall and per category; with --answers, the
+    answers too (judge-free scores), with --judge also graded by a model.
 
-    Example: llmworks rag eval ../shared/data/insurellm/tests_dev.jsonl --json
+    Examples:
+      llmworks rag eval ../shared/data/insurellm/tests_dev.jsonl --json
+      llmworks rag eval tests_dev.jsonl --docs ../shared/data/insurellm/knowledge-base --answers --limit 14
+      llmworks rag eval tests_dev.jsonl --answers -m openai/gpt-4.1-mini --judge openai/gpt-4.1
     """
     from llmworks.apps.rag import load_tests
+    from llmworks.apps.rag.evaluate import stratified
 
     from .render import render
 
-    cases = load_tests(tests)
+    cases = stratified(load_tests(tests), limit)
     kb = _open(db, docs)
     options = {"k": k} if k is not None else {}
     report = render(
-        kb.run_eval(cases, judge=judge, model=model, **options), as_json=(lambda r: r.to_dict()) if as_json else None
+        kb.run_eval(cases, answers=answers, judge=judge, model=model, **options),
+        as_json=(lambda r: r.to_dict()) if as_json else None,
     ).result
     if not as_json:
         _print_table(report)
 
 
-def _colour(value: float, metric: str) -> str:
-    # the course's colours: green >= 0.9, amber >= 0.75, red below; judged scores are out of 5
+SHOWN = ("mrr", "ndcg", "coverage", "keyword_recall", "fact_recall", "idk_rate")
+SHOWN += ("accuracy", "completeness", "relevance")
+HEADERS = {"keyword_recall": "keywords", "fact_recall": "facts", "idk_rate": "idk"}  # narrow: fits 80 columns
+
+
+def _colour(value: float | None, metric: str) -> str:
+    # the course's colours: green >= 0.9, amber >= 0.75, red below; judged scores are out of 5; fewer "I don't
+    # know"s are better (green <= 0.1, amber <= 0.25)
+    if value is None:
+        return "-"  # no question of this group states a number
     share = value / 5 if metric in ("accuracy", "completeness", "relevance") else value
+    if metric == "idk_rate":
+        share = 1 - share
     style = "green" if share >= 0.9 else "dark_orange" if share >= 0.75 else "red"
     return f"[{style}]{value:.3f}[/{style}]"
 
@@ -166,12 +193,15 @@ def _print_table(report) -> None:
     from rich.table import Table
 
     overall = report.overall()
-    metrics = [m for m in ("mrr", "ndcg", "coverage", "accuracy", "completeness", "relevance") if m in overall]
-    table = Table(title=f"Retrieval @ k={report.k}")
+    metrics = [m for m in SHOWN if m in overall]
+    answered = (
+        " and answers (keywords, facts: recall in the answer; idk: share declined)" if "idk_rate" in overall else ""
+    )
+    table = Table(title=f"Retrieval @ k={report.k}{answered}")
     table.add_column("category")
     table.add_column("n", justify="right")
     for m in metrics:
-        table.add_column(m, justify="right")
+        table.add_column(HEADERS.get(m, m), justify="right")
     for name, row in [*report.by_category().items(), ("overall", overall)]:
         table.add_row(
             name,

@@ -1,4 +1,5 @@
-"""Evaluate retrieval (MRR, nDCG@k, keyword coverage@k) and, optionally, answers judged by a model.
+"""Evaluate retrieval (MRR, nDCG@k, keyword coverage@k) and, optionally, answers: scored without a model
+(keyword and numeric-fact recall, "I don't know" rate; see answer_metrics) and/or graded by a judge model.
 
 Tests are JSON lines: {"question", "keywords": [...], "reference_answer", "category"}.
 """
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from ...errors import DataError, LlmworksError
 from ...events import Done, Event, Progress, app, result
 from .answer import ANSWER_K, answer
+from .answer_metrics import ANSWER_METRICS, answer_scores
 from .metrics import question_scores
 from .retrieval import Retriever
 
@@ -69,6 +71,9 @@ class QuestionResult:
     sources: list[str]
     seconds: float
     answer: str | None = None
+    answer_scores: dict | None = None
+    """Judge-free scores of `answer` (answer_metrics.answer_scores); fact_recall is None without reference numbers."""
+    answer_seconds: float = 0.0
     judgement: Judgement | None = None
 
 
@@ -80,6 +85,10 @@ class EvalReport:
     @staticmethod
     def _mean(results: list[QuestionResult]) -> dict:
         out: dict = {m: sum(r.scores[m] for r in results) / len(results) if results else 0.0 for m in METRICS}
+        answered = [r.answer_scores for r in results if r.answer_scores]
+        for m in ANSWER_METRICS if answered else ():
+            values = [a[m] for a in answered if a[m] is not None]
+            out[m] = sum(values) / len(values) if values else None
         judged = [r.judgement for r in results if r.judgement]
         for m in JUDGED if judged else ():
             out[m] = sum(getattr(j, m) for j in judged) / len(judged)
@@ -96,7 +105,19 @@ class EvalReport:
         return {c: self._mean(groups[c]) for c in sorted(groups)}
 
     def to_dict(self) -> dict:
-        return {**self.overall(), "k": self.k, "by_category": self.by_category()}
+        out = {**self.overall(), "k": self.k, "by_category": self.by_category()}
+        if any(r.answer is not None for r in self.results):
+            out["answers"] = [
+                {
+                    "question": r.test.question,
+                    "category": r.test.category,
+                    "answer": r.answer,
+                    "seconds": round(r.answer_seconds, 2),
+                    **(r.answer_scores or {}),
+                }
+                for r in self.results
+            ]
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict())
@@ -114,16 +135,44 @@ def judge_answer(test: TestCase, answer_text: str, *, judge=None) -> Judgement:
     return llm.structured(prompt, schema=Judgement, model=judge, temperature=0, system=system).output
 
 
+def stratified(tests: list[TestCase], limit: int | None) -> list[TestCase]:
+    """The first `limit` tests taken round-robin over the categories (file order within each), so a small subset
+    still covers every category; all of them when `limit` is None."""
+    if limit is None or limit >= len(tests):
+        return list(tests)
+    if limit < 1:
+        raise LlmworksError(f"--limit must be at least 1 (got {limit}).")
+    groups: dict[str, list[TestCase]] = defaultdict(list)
+    for t in tests:
+        groups[t.category].append(t)
+    picked: list[TestCase] = []
+    queues = [list(g) for g in groups.values()]
+    while len(picked) < limit:
+        for q in queues:
+            if q and len(picked) < limit:
+                picked.append(q.pop(0))
+    return picked
+
+
 @app
 def run_eval(
-    tests: list[TestCase], retriever: Retriever, *, k: int = 10, judge=None, model=None, answer_k: int = ANSWER_K
+    tests: list[TestCase],
+    retriever: Retriever,
+    *,
+    k: int = 10,
+    answers: bool = False,
+    judge=None,
+    model=None,
+    answer_k: int = ANSWER_K,
 ) -> Iterator[Event]:
-    """Score retrieval for every test; with `judge`, also answer with `model` and have `judge` grade the answer.
-    Progress every tenth of the way; Done(EvalReport)."""
+    """Score retrieval for every test; with `answers` (or `judge`), also answer with `model` and score the answer
+    against the reference without a model; with `judge`, also have `judge` grade it. Progress every tenth of the
+    way (every question when answering: each takes seconds); Done(EvalReport)."""
     if k < 1:
         raise LlmworksError(f"-k must be at least 1 (got {k}).")
+    answers = answers or judge is not None
     report = EvalReport(k)
-    every = max(1, len(tests) // 10)  # ten progress lines at most: a terminal shows each one
+    every = 1 if answers else max(1, len(tests) // 10)  # ten progress lines at most: a terminal shows each one
     for i, test in enumerate(tests, 1):
         started = time.perf_counter()
         hits = retriever.search(test.question, k)
@@ -134,8 +183,12 @@ def run_eval(
             list(dict.fromkeys(h.source for h in hits)),
             seconds,
         )
+        if answers:
+            started = time.perf_counter()
+            found = answer(test.question, retriever, model=model, k=answer_k)
+            scored.answer, scored.answer_seconds = found.text, time.perf_counter() - started
+            scored.answer_scores = answer_scores(test.keywords, test.reference_answer, found.text, known=found.known)
         if judge is not None:
-            scored.answer = answer(test.question, retriever, model=model, k=answer_k).text
             scored.judgement = judge_answer(test, scored.answer, judge=judge)
         report.results.append(scored)
         if i % every == 0 or i == len(tests):
