@@ -30,7 +30,7 @@ def showdown(
         list[Path] | None, typer.Option("--out", "-o", help="also write the table: .csv, .json (with every reply), .md")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON (rows and every run)")] = False,
-    usage: Annotated[bool, typer.Option("--usage", "-u", help="print the tokens and cost of every call")] = False,
+    usage: Annotated[bool, typer.Option("--usage", "-u", help="print the tokens and cost of all calls")] = False,
 ) -> None:
     """Compare models on one prompt set: quality ± 95 % CI, TTFT p50/p95, tokens/s, $ per run, errors.
 
@@ -50,7 +50,7 @@ def showdown(
         prompt: What is the capital of Australia? Reply with the city name only.
         check: {exact: Canberra}
       - {id: sum, prompt: "What is 17 * 23? The number only.", check: {number: 391, tolerance: 0}}
-      - {id: json, prompt: "...", check: {json_schema: {type: object, required: [name]}}}
+      - {id: json, prompt: "...", check: {json_schema: {type: object, required: \\[name]}}}
     """
     from ..apps import showdown as app
     from ..errors import LlmworksError
@@ -87,7 +87,7 @@ def _table(result) -> None:
     console = Console(highlight=False)
     console.print(table)
     console.print(
-        "quality: mean check score, 95 % bootstrap CI over prompts and repeats; vs best: paired bootstrap test "
+        "quality: mean check score, 95 % bootstrap CI over prompts and repeats; vs best: paired sign-flip test "
         "(tie: p ≥ 0.05)" + (f"; judge: {result.judge}" if result.judge else ""),
         style="dim",
     )
