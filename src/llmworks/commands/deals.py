@@ -149,19 +149,22 @@ def watch(
     from llmworks.errors import LlmworksError
 
     period = parse_every(every)
-    n = 0
+    n = failed = 0
     while runs is None or n < runs:
         n += 1
         started = time.monotonic()
         try:
             _print(_run(feeds, threshold, notify, False, autonomous, model, pricer, None, budget, None, None, no_fetch))
         except LlmworksError as e:
+            failed += 1
             typer.secho(f"Warning: scan {n} failed: {e}", fg="yellow", err=True)
         if runs is not None and n >= runs:
             break
         wait = max(0.0, period - (time.monotonic() - started))
         typer.secho(f"Next scan in {wait:.0f} s (Ctrl-C to stop).", dim=True, err=True)
         time.sleep(wait)
+    if failed == n:
+        raise typer.Exit(1)
 
 
 @deals_app.command("list")

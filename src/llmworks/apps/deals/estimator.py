@@ -105,7 +105,8 @@ def load_estimator(
         what = f"No saved {name!r} pricer" if name else "No saved pricer"
         raise LlmworksError(
             f"{what} to estimate deals with.",
-            "Train one: llmworks pricer train --pricer ensemble --data items.jsonl, or pass --train-data items.jsonl.",
+            f"Train one: llmworks pricer train --pricer {name or 'ensemble'} --data items.jsonl, or pass --train-data "
+            "items.jsonl.",
         )
     from ..pricer import load_items
 
