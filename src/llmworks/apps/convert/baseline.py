@@ -1,6 +1,6 @@
 """The bar a translation must beat: the unmodified Python file compiled by Cython into a native executable.
 
-    cython --embed -3 prog.py → prog.c → cc -O2 … -lpython3.x → ./prog      (all inside the sandbox)
+cython --embed -3 prog.py → prog.c → cc -O2 … -lpython3.x → ./prog      (all inside the sandbox)
 """
 
 from __future__ import annotations

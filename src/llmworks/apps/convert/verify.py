@@ -13,8 +13,10 @@ TIMING = re.compile(r"\b(time|timing|elapsed|took|duration|runtime|seconds?|secs
 NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|nan)\b"
 TOKEN = re.compile(rf"{NUMBER}|\w+|\S", re.I)
 IS_NUMBER = re.compile(rf"(?:{NUMBER})$", re.I)
-REL_TOL = 1e-6  # printed floats: C++'s and Python's shortest/rounded forms differ in the last digits
-ABS_TOL = 1e-9
+# Printed floats may differ in their last digits (summation order, shortest vs fixed forms); a float where Python
+# used a double (~1e-7 off), or C++'s default 6-digit printing of Python's 17-digit repr, must still fail.
+REL_TOL = 1e-9
+ABS_TOL = 1e-12
 SHOWN = 5  # differing lines shown (to the model in a repair, to the user in the verdict)
 
 

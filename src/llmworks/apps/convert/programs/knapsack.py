@@ -1,7 +1,7 @@
 # 0/1 knapsack by dynamic programming over capacity, with the chosen items recovered.
 items = []
 seed = 2024
-for i in range(200):
+for _ in range(200):
     seed = (seed * 48271) % 2147483647
     weight = 10 + seed % 90
     seed = (seed * 48271) % 2147483647

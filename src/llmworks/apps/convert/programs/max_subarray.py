@@ -42,4 +42,4 @@ result = total_max_subarray_sum(n, initial_seed, min_val, max_val)
 end_time = time.time()
 
 print("Total Maximum Subarray Sum (20 runs):", result)
-print("Execution Time: {:.6f} seconds".format(end_time - start_time))
+print("Execution Time: {:.6f} seconds".format(end_time - start_time))  # noqa: UP032 (as the course wrote it)

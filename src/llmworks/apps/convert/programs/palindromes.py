@@ -1,7 +1,7 @@
 # Strings: build a long string, reverse it, count palindromic substrings by expanding around centres.
 parts = []
 x = 1
-for i in range(3000):
+for _ in range(3000):
     x = (x * 75 + 74) % 65537
     parts.append("abcba"[x % 5] if x % 7 else "ab"[x % 2])
 s = "".join(parts)

@@ -1,7 +1,7 @@
 # Sorting records by several keys (stable sort), then medians and rank statistics.
 records = []
 seed = 99
-for i in range(150_000):
+for _ in range(150_000):
     seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
     records.append((seed % 100, -(seed % 997), f"id{seed % 10007:05d}"))
 records.sort(key=lambda r: (r[0], r[1], r[2]))

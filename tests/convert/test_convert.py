@@ -1,0 +1,108 @@
+"""The verify-and-repair loop with a scripted model: real compiler, real sandbox, fake brain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llmworks import llm
+from llmworks.apps import convert
+from llmworks.apps.convert import converter, toolchain
+from llmworks.cli import main
+from llmworks.errors import LlmworksError
+from llmworks.events import Done, final
+from llmworks.llm.testing import ScriptedModel
+from llmworks.sandbox import Limits
+
+pytestmark = pytest.mark.usefixtures("native")
+
+BROKEN = "```cpp\nint main( { }\n```"
+WRONG = '```cpp\n#include <cstdio>\nint main() { std::printf("Result: 3.0\\n"); }\n```'
+LOOPS = "```cpp\nint main() { volatile long x = 0; for (;;) x++; }\n```"
+
+
+def test_compile_error_then_wrong_output_then_pass_each_round_recorded(pi_file, pi_cpp):
+    model = ScriptedModel([BROKEN, WRONG, pi_cpp])
+    done = final(convert.run(pi_file, model=model, repairs=3, baseline=False))
+    c = done.result
+    assert [r.verdict for r in c.rounds] == ["compile-error", "wrong-output", "pass"]
+    assert c.verdict == "pass" and c.native_s is not None and c.speedup > 1
+    # what went wrong went back to the model: the compiler's error, then the differing line
+    second, third = model.requests[1].messages[-1]["content"], model.requests[2].messages[-1]["content"]
+    assert "error" in second and "main.cpp" in second
+    assert "expected `Result: 3.14159515" in third and "got `Result: 3.0`" in third
+    # the prompt carried the machine and the exact compile command
+    prompt = model.requests[0].messages[1]["content"]
+    assert toolchain.probe("cpp").command_text() in prompt and "cores" in prompt
+    assert pi_file.with_suffix(".cpp").read_text() == c.code and "200000" in c.code
+    assert done.usage.output_tokens > 0 and c.usage.output_tokens == done.usage.output_tokens
+
+
+def test_repairs_run_out_and_the_last_verdict_stands(pi_file):
+    model = ScriptedModel([BROKEN, BROKEN])
+    c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result
+    assert c.verdict == "compile-error" and len(c.rounds) == 2 and c.speedup is None
+
+
+def test_a_translation_that_never_ends_is_a_timeout(pi_file, monkeypatch):
+    monkeypatch.setattr(converter, "native_limits", lambda expected: Limits(wall_s=3, cpu_s=1))
+    c = final(convert.run(pi_file, model=ScriptedModel([LOOPS]), repairs=0, baseline=False)).result
+    assert c.verdict == "timeout"
+
+
+def test_a_missing_toolchain_is_env_and_the_model_is_never_asked(pi_file, monkeypatch):
+    monkeypatch.setattr(toolchain, "_probe", lambda lang: toolchain.Toolchain(lang, problem="no C++ compiler here"))
+    model = ScriptedModel([])  # any call would fail the test
+    c = final(convert.run(pi_file, model=model, baseline=False)).result
+    assert c.verdict == "env" and c.rounds == [] and "no C++ compiler" in c.detail and model.requests == []
+
+
+def test_a_missing_library_header_is_env_not_the_models_fault(pi_file):
+    reply = "```cpp\n#include <boost/multiprecision/cpp_int.hpp>\nint main() {}\n```"
+    c = final(convert.run(pi_file, model=ScriptedModel([reply]), repairs=0, baseline=False)).result
+    assert c.verdict == "env"
+
+
+def test_bad_input_is_refused_with_the_fix(tmp_path):
+    broken = tmp_path / "bad.py"
+    broken.write_text("print(1/0)\n")
+    with pytest.raises(LlmworksError, match="fails under Python"):
+        final(convert.run(broken, model=ScriptedModel([]), baseline=False))
+    with pytest.raises(LlmworksError, match="not a Python file"):
+        final(convert.run(tmp_path / "x.txt", model=ScriptedModel([])))
+    with pytest.raises(LlmworksError, match="Unknown target language"):
+        final(convert.run(broken, to="go", model=ScriptedModel([])))
+
+
+def test_cli_json_has_the_promised_fields(pi_file, pi_cpp, capsys):
+    with llm.override(ScriptedModel([pi_cpp])):
+        code = main(["convert", str(pi_file), "--json", "--no-baseline", "--out", str(pi_file.parent / "x.cc")])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"verdict", "rounds", "python_s", "native_s", "speedup", "tokens", "cost_usd"} <= result.keys()
+    assert result["verdict"] == "pass" and result["rounds"] == 1 and result["tokens"] > 0
+    assert (pi_file.parent / "x.cc").exists()
+
+
+def test_cli_exit_code_says_the_translation_failed(pi_file, capsys):
+    with llm.override(ScriptedModel([WRONG])):
+        assert main(["convert", str(pi_file), "--repairs", "0", "--no-baseline"]) == 1
+    out = capsys.readouterr().out
+    assert "wrong-output" in out and "Result: 3.0" in out
+
+
+def test_rust_translation_is_compiled_and_checked(pi_file):
+    if toolchain.probe("rust").problem:
+        pytest.skip(toolchain.probe("rust").problem)
+    rust = """```rust
+fn main() {
+    let mut r: f64 = 1.0;
+    for i in 1..=200000i64 { let j = (i * 4 - 1) as f64; r -= 1.0 / j; let j = (i * 4 + 1) as f64; r += 1.0 / j; }
+    println!("Result: {:.12}", r * 4.0);
+    println!("Execution Time: 0.000001 seconds");
+}
+```"""
+    events = list(convert.run(pi_file, to="rust", model=ScriptedModel([rust]), baseline=False))
+    c = events[-1].result
+    assert isinstance(events[-1], Done) and c.verdict == "pass" and pi_file.with_suffix(".rs").exists()

@@ -1,0 +1,41 @@
+"""Output comparison: timing masked, floats within tolerance, integers exact, everything else strict."""
+
+from llmworks.apps.convert.translators import extract_code
+from llmworks.apps.convert.verify import differences
+
+
+def test_timing_lines_are_masked_but_results_are_not():
+    python = "Result: 3.141592658589\nExecution Time: 8.612345 seconds\n"
+    assert differences(python, "Result: 3.141592658589\nExecution Time: 0.21 seconds") == []
+    float32 = "Result: 3.141592741013\nExecution Time: 0.21 seconds"  # a float where Python had a double
+    assert differences(python, float32)[0].startswith("line 1: expected `Result: 3.141592658589`")
+
+
+def test_floats_compare_with_a_tolerance_and_any_notation():
+    assert differences("0.30000000000000004 1e+16 [1.5, 2.0]", "0.3 1e16 [1.5, 2]") == []
+    assert differences("3.141592658589", "3.141592658590") == []  # the last printed digit rounded otherwise
+    assert differences("0.3333333333333333", "0.333333") != []  # C++'s default 6 digits are not Python's repr
+
+
+def test_integers_compare_exactly_so_overflow_shows():
+    assert differences("sum: 9223372036854775808", "sum: -9223372036854775808") != []
+    assert differences("sum: 12345678901234567890", "sum: 12345678901234567891") != []
+
+
+def test_words_spacing_and_missing_lines():
+    assert differences("a  b\n\n", "a b") == []
+    assert differences("True", "true") != []
+    diff = differences("one\ntwo\nthree", "one")
+    assert diff == [
+        "line 2: expected `two`, got nothing (the output ends early)",
+        "line 3: expected `three`, got nothing (the output ends early)",
+    ]
+    assert differences("x", "x\ny") == ["line 2: expected nothing more, got `y`"]
+
+
+def test_the_program_is_taken_from_the_reply():
+    reply = "Sure!\n```cpp\nint main() {}\n```\nThis is fast because..."
+    assert extract_code(reply, "cpp") == "int main() {}\n"
+    cut_off = '```rust\nfn main() {\n    println!("hi");'  # the token cap ended the reply inside the block
+    assert extract_code(cut_off, "rust").startswith("fn main()")
+    assert extract_code("int main() { return 0; }", "cpp") == "int main() { return 0; }\n"
