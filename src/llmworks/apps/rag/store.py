@@ -369,11 +369,16 @@ class FaissStore:
 
 
 def open_store(db: Path | str | None = None, *, kind: str = "chroma") -> VectorStore:
-    """`kind="chroma"`: on disk at `db` (default: <data dir>/rag/chroma); `kind="faiss"`: in memory."""
+    """`kind="chroma"`: on disk at `db` (default: <data dir>/rag/chroma), or on the Chroma server `db` names by URL
+    (http://host:8000); `kind="faiss"`: in memory."""
     if kind == "faiss":
         return FaissStore()
     if kind != "chroma":
         raise LlmworksError(f"Unknown store {kind!r}; choose 'chroma' (on disk) or 'faiss' (in memory).")
+    if isinstance(db, str) and db.startswith(("http://", "https://")):
+        from .chroma_server import ChromaServerStore
+
+        return ChromaServerStore(db)
     return ChromaStore(Path(db) if db is not None else default_index())
 
 
