@@ -95,6 +95,10 @@ def _captions(text: str, fmt: str, path: Path) -> list[Segment]:
         raise DataError(
             f"not a valid .{fmt} file ({e}).", "Check the file or give a plain .txt transcript.", path=path
         ) from None
+    if not captions:  # webvtt-py skips cues it cannot parse
+        raise DataError(
+            f"no .{fmt} cue could be read.", "Check its timestamps (00:01:02,500 --> 00:01:04,000).", path=path
+        )
     out = []
     for c in captions:
         body = " ".join(c.text.split())

@@ -262,7 +262,7 @@ def _checked(
         name = " ".join(name.split())
         if not name or name.casefold() in (a.casefold() for a in attendees):
             continue
-        if index.mentions(name) or name in labels:
+        if index.mentions(name):
             attendees.append(name)
         else:
             dropped["attendees"] += 1

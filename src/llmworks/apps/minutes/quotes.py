@@ -39,7 +39,8 @@ class TranscriptIndex:
                 for w in words(m.group()):
                     self.words.append(w)
                     self.spans.append((offset + m.start(), offset + m.end(), i))
-        self.vocabulary = set(self.words)
+        # names may be said, or only stand in the speaker labels
+        self.vocabulary = set(self.words) | {w for s in self.segments for w in words(s.speaker or "")}
         self._first: dict[str, list[int]] = {}
         for i, w in enumerate(self.words):
             self._first.setdefault(w, []).append(i)
@@ -58,6 +59,6 @@ class TranscriptIndex:
         return None
 
     def mentions(self, name: str) -> bool:
-        """Whether every word of `name` (a person, a date) occurs somewhere in the transcript."""
+        """Whether every word of `name` (a person, a date) occurs somewhere in the transcript or its speaker labels."""
         wanted = words(name)
         return bool(wanted) and all(w in self.vocabulary for w in wanted)
