@@ -106,3 +106,10 @@ fn main() {
     events = list(convert.run(pi_file, to="rust", model=ScriptedModel([rust]), baseline=False))
     c = events[-1].result
     assert isinstance(events[-1], Done) and c.verdict == "pass" and pi_file.with_suffix(".rs").exists()
+
+
+def test_the_cython_baseline_row_is_measured_on_the_unmodified_file(pi_file, pi_cpp):
+    pytest.importorskip("Cython")
+    c = final(convert.run(pi_file, model=ScriptedModel([pi_cpp]), repairs=0)).result
+    assert c.baseline is not None and c.baseline.verdict == "pass" and c.baseline.native_s > 0
+    assert c.as_json()["baseline"]["speedup"] is not None
