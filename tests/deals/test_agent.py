@@ -55,6 +55,7 @@ def test_agent_scans_estimates_notifies_and_records_its_steps(tmp_path):
     assert all(s.error is None for s in steps) and steps[-1].result == "Sent."
     assert done.stopped_by == "answer" and done.sent == 1 and len(endpoint.posts) == 1
     assert [s["name"] for s in memory.steps(done.run)] == ["scan_deals", "estimate_price", "notify_user"]
+    assert memory.counts() == {"deals": 1, "sent": 1, "pending": 0}
 
 
 def test_code_refuses_what_the_model_should_not_do(tmp_path):

@@ -73,3 +73,52 @@ def test_prices_in_text():
     assert prices_in("Up to $230 off, save $40, $10 credit") == []
     assert prices_in("Mini PC $540 + Free S&H") == [540.0]
     assert clean_html("<p>a &amp; b</p><style>p{}</style>") == "a & b"
+
+
+def test_http_feed_through_redirects_and_private_hosts_refused(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from llmworks.config import reset_settings
+    from llmworks.web import FetchError
+
+    body = (FIXTURES / "deals.xml").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/old":
+                self.send_response(301)
+                self.send_header("Location", "/rss")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/old"
+    try:
+        with pytest.raises(FetchError):  # loopback is private: refused unless allowed
+            read_feed(url)
+        monkeypatch.setenv("LLMWORKS_ALLOW_PRIVATE_URLS", "1")
+        reset_settings()
+        assert len(read_feed(url).items) == 5
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_thin_items_get_their_page_text_and_a_dead_network_only_warns(no_network):
+    from llmworks.apps.deals.scanner import enrich, fetch_page
+
+    feed = read_feed(str(FIXTURES / "undeclared.xml"))
+    thin = [i for i in feed.items if len(i.text) < 200]
+    warnings = enrich(thin, lambda url: "Page text: 40mm drivers, USB-C charging.")
+    assert "40mm drivers" in thin[0].text and warnings == []
+    warnings = enrich(read_feed(str(FIXTURES / "undeclared.xml")).items, fetch_page)  # the real fetcher, no network
+    assert len(warnings) == 2 and all("kept the feed text" in w for w in warnings)

@@ -71,9 +71,9 @@ def run(feeds, threshold, notify, dry_run, autonomous, budget, model) -> Iterato
     from llmworks.apps import deals
 
     try:
-        options = dict(
-            feeds=_feeds(feeds), threshold=(threshold or "50").strip(), notify=_lines(notify), dry_run=bool(dry_run)
-        )
+        options = dict(feeds=_feeds(feeds), notify=_lines(notify), dry_run=bool(dry_run))
+        if (threshold or "").strip():
+            options["threshold"] = threshold.strip()
         if model:
             options["model"] = model
         events = (

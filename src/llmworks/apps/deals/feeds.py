@@ -111,29 +111,33 @@ def read_feed(source: str, *, fetch=None) -> Feed:
     return Feed(source, items, declared, warning)
 
 
-def fetch_feed(url: str) -> bytes:
-    """GET a feed from a public host (private addresses refused unless allowed, like every page fetch), capped in
-    size and time."""
+def fetch_feed(url: str, *, redirects: int = 5) -> bytes:
+    """GET a feed from a public host (private addresses refused unless allowed, like every page fetch; each redirect
+    checked again), capped in size and time. The web layer's fetcher takes HTML pages only."""
     import httpx
 
     from ...config import get_settings
     from ...web import USER_AGENT, FetchError, check_host
 
-    host = urlparse(url).hostname or ""
-    if not get_settings().allow_private_urls:
-        check_host(host, url=url)
-    try:
-        with httpx.stream("GET", url, timeout=10, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as r:
-            if r.status_code >= 400:
-                raise FetchError(f"{url} answered HTTP {r.status_code}.", url=url)
-            body = b""
-            for chunk in r.iter_bytes():
-                body += chunk
-                if len(body) > MAX_FEED_BYTES:
-                    raise FetchError(f"{url} is over {MAX_FEED_BYTES:,} bytes: not a feed.", url=url)
-            return body
-    except httpx.HTTPError as e:
-        raise FetchError(f"Could not reach {url}: {e or type(e).__name__}.", url=url) from e
+    for _ in range(redirects + 1):
+        if not get_settings().allow_private_urls:
+            check_host(urlparse(url).hostname or "", url=url)
+        try:
+            with httpx.stream("GET", url, timeout=10, headers={"User-Agent": USER_AGENT}) as r:
+                if r.is_redirect:
+                    url = str(r.url.join(r.headers.get("location", "")))
+                    continue
+                if r.status_code >= 400:
+                    raise FetchError(f"{url} answered HTTP {r.status_code}.", url=url)
+                body = b""
+                for chunk in r.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_FEED_BYTES:
+                        raise FetchError(f"{url} is over {MAX_FEED_BYTES:,} bytes: not a feed.", url=url)
+                return body
+        except httpx.HTTPError as e:
+            raise FetchError(f"Could not reach {url}: {e or type(e).__name__}.", url=url) from e
+    raise FetchError(f"{url}: more than {redirects} redirects.", url=url)
 
 
 def _load(source: str, fetch) -> bytes:

@@ -90,10 +90,9 @@ def _with_key(url: str, key: str) -> str:
     scheme = urlparse(url).scheme.lower()
     if not key or scheme not in ("json", "jsons", "form", "forms", "xml", "xmls"):
         return url
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return f"{url}{'&' if '?' in url else '?'}+{HEADER}={digest}"
+    return f"{url}{'&' if '?' in url else '?'}+{HEADER}={alert_digest(key)}"
 
 
 def alert_digest(key: str) -> str:
-    """The header value a receiver sees for an alert key."""
+    """The header value a receiver sees for an alert key (a URL may not fit in a header as it is)."""
     return hashlib.sha256(key.encode()).hexdigest()[:24]

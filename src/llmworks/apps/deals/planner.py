@@ -317,10 +317,10 @@ def run_autonomous(
             on_step=on_step,
         )
 
-    if not dry_run and memory.pending() and notify:
-        yield from _sub(deliver(memory, notify, model=model, run=run_id))
     yield Progress(f"Agent running: at most {max_steps} steps, ${budget:.4f} budget, {max_alerts} alerts")
     try:
+        if not dry_run and memory.pending() and notify:  # what a down notifier left, within the same budget
+            yield from _sub(deliver(memory, notify, model=guarded, run=run_id))
         tool_run = yield from as_they_happen(work)
         result.stopped_by, result.answer = tool_run.stopped_by, tool_run.text
     except BudgetExceeded as e:
@@ -328,6 +328,8 @@ def run_autonomous(
         yield Progress(str(e), warning=True)
         if not dry_run:
             memory.log_step(run_id, "budget", {}, None, str(e))
+    if not dry_run:  # deals estimated but not alerted are seen too: the next scan skips them
+        memory.record(result.opportunities)
     result.calls, result.cost_usd = guarded.calls, guarded.spent_usd
     yield Progress(
         f"Agent stopped ({result.stopped_by}) after {guarded.calls} model calls, ${guarded.spent_usd:.4f} of "
