@@ -18,8 +18,8 @@ from llmworks.llm.types import Usage
 from llmworks.sandbox import Sandbox
 
 from . import toolchain as tc
-from .baseline import cython_baseline
-from .converter import PYTHON_LIMITS, REPAIRS, Conversion, convert, native_limits, python_run
+from .baseline import Baseline, cython_baseline
+from .converter import PYTHON_LIMITS, REPAIRS, Conversion, Round, convert, native_limits, python_run
 from .correctness import humaneval
 
 FIRST = ["pi", "max_subarray"]  # the course's two programs lead, so a short run (--limit 2) is the course's demo
@@ -128,7 +128,7 @@ def bench(
                 yield Progress(f"[{n}/{len(report.programs)}] {name}: {rows[i].model} → {conversion.verdict}")
             if baseline and name in chosen:
                 b = cython_baseline(source, expected.stdout, native_limits(expected))
-                base.add(_baseline_conversion(source, expected, b, chain))
+                base.add(_baseline_conversion(source, expected, b))
                 yield Progress(f"[{n}/{len(report.programs)}] {name}: {BASELINE} → {b.verdict}")
     report.rows = [*rows.values(), *([base] if baseline and chosen else [])]
     yield Done(report)
@@ -145,9 +145,8 @@ def _quiet(events: Iterator[Event]) -> Iterator[Event]:
             yield event
 
 
-def _baseline_conversion(source, expected, b, chain) -> Conversion:
-    from .converter import Round
-
+def _baseline_conversion(source: Path, expected, b: Baseline) -> Conversion:
+    """The Cython result as a row entry like any translation's."""
     return Conversion(
         source=source,
         lang="python",

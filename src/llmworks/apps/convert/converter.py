@@ -4,9 +4,11 @@ and send compiler errors or output differences back to the translator, up to `re
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from llmworks import files, llm
@@ -123,20 +125,17 @@ def run(
     )
     if conversion.rounds:
         files.atomic_write(target, conversion.code)
-        conversion = _with(conversion, out=target)
+        conversion = replace(conversion, out=target)
         yield Progress(f"Wrote {target}")
     if baseline:
         yield Progress("Compiling the unmodified Python with Cython (baseline)")
         base = cython_baseline(source, expected.stdout, native_limits(expected))
-        conversion = _with(conversion, baseline=base)
+        conversion = replace(conversion, baseline=base)
     yield Done(conversion)
 
 
 def python_run(source: Path, limits: Limits, box: Sandbox | None = None) -> Run:
     """The reference run: the Python program's output and CPU time; its failure is the user's to fix."""
-    import shutil
-    import sys
-
     box = box or Sandbox()
     with tempfile.TemporaryDirectory(prefix="llmworks-python-") as work:
         shutil.copyfile(source, Path(work, "prog.py"))
@@ -258,12 +257,6 @@ def _conversion(source, chain, name, verdict, rounds, expected, detail) -> Conve
         detail=detail,
         python_output=expected.stdout,
     )
-
-
-def _with(conversion: Conversion, **changes) -> Conversion:
-    from dataclasses import replace
-
-    return replace(conversion, **changes)
 
 
 def _problem(verdict: str) -> str:
