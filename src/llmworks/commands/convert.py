@@ -25,7 +25,8 @@ convert = typer.Typer(
     cls=_FileOrBench,
     help="Convert Python to C++ or Rust and prove it: compile, run both sandboxed, compare outputs, repair.\n\n"
     "  llmworks convert pi.py --to cpp          # writes pi.cpp, prints the verdict table\n\n"
-    "  llmworks convert bench --limit 3         # one row per model on the bundled programs",
+    "  llmworks convert bench --limit 3         # one row per model on the bundled programs\n\n"
+    "Options of one conversion (--to, -m, --repairs, --out, --json): llmworks convert FILE.py --help",
     no_args_is_help=True,
 )
 
