@@ -12,13 +12,17 @@ ensemble.py were chosen that way. Without extras, `--models tfidf,knn,boosting -
 (tfidf $99.5, knn $113.9, boosting $100.8) on the 1,500, where the old CV on all 1,750 read $95.0 (fewer rows per
 fold explain part of the gap; the runs with extras were not repeated).
 `--stack` also scores the ensemble's blend of the listed models, nested: its weights for each fold are fitted
-on the other folds' out-of-fold estimates. `--set model.option=value` tries one setting (JSON value).
+on the other folds' out-of-fold estimates. `--set model.option=value` tries one setting (JSON value); a model
+written `name:label` is pricer `name` under its own label, so one run can compare settings
+(`--models boosting,boosting:extra --set boosting:extra.use_extra=true`). `--oof FILE.npz` keeps the out-of-fold
+estimates for benchmarks/pricer_calibration.py. Progress (folds, members, embedding) goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 
 import numpy as np
@@ -34,17 +38,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stack", action="store_true", help="also score the nested median blend of the models")
     parser.add_argument("--set", action="append", default=[], metavar="MODEL.OPTION=JSON")
+    parser.add_argument("--oof", default=None, help="save the out-of-fold estimates here (.npz)")
     args = parser.parse_args()
 
     from llmworks.apps.pricer.base import make_pricer
     from llmworks.apps.pricer.ensemble import blend_logs, median_blend
     from llmworks.apps.pricer.items import load_items
+    from llmworks.apps.pricer.progress import reporting
     from llmworks.apps.pricer.splits import HOLDOUT_N, HOLDOUT_SEED, holdout_split, weighted_extras
 
     options: dict[str, dict] = {}
     for setting in args.set:
         key, _, value = setting.partition("=")
-        model, _, option = key.partition(".")
+        model, _, option = key.rpartition(".")
         options.setdefault(model, {})[option] = json.loads(value)
 
     dev = load_items(args.data)
@@ -62,10 +68,14 @@ def main() -> None:
         test = [items[k] for k in fold]
         for column, name in enumerate(models):
             start = time.perf_counter()
-            estimates = make_pricer(name, **options.get(name, {})).fit(train).predict(test)
+            with reporting(lambda text: print(f"  {text}", file=sys.stderr, flush=True)):
+                pricer = make_pricer(name.partition(":")[0], **options.get(name, {})).fit(train)
+            estimates = pricer.predict(test)
             oof[fold, column] = [e if e is not None else np.nan for e in estimates]
             seconds[name] += time.perf_counter() - start
         print(f"fold {n}/{len(folds)} done", flush=True)
+    if args.oof:
+        np.savez(args.oof, oof=oof, prices=prices, models=np.array(models), fold=_fold_ids(folds, len(items)))
 
     print(
         f"\n{args.folds}-fold CV on {len(items)} of {len(dev)} dev items: the leaderboard's {len(holdout)} "
@@ -90,6 +100,13 @@ def main() -> None:
             f"| blend ({weights}) | {np.mean(np.abs(blended - prices)):.2f} | "
             f"{np.sqrt(np.mean((np.log1p(blended) - target) ** 2)):.3f} | |"
         )
+
+
+def _fold_ids(folds: list[np.ndarray], n: int) -> np.ndarray:
+    ids = np.zeros(n, dtype=int)
+    for k, fold in enumerate(folds):
+        ids[fold] = k
+    return ids
 
 
 if __name__ == "__main__":

@@ -153,15 +153,13 @@ def _embed_missing(db, embedder, texts: list[str], keys: list[str]) -> dict[str,
         db.execute("COMMIT")
         out.update(zip(keys[start : start + BATCH], vectors))
         done, now = len(out), time.perf_counter()
+        if done >= BATCH:  # a few texts time the start-up, not the speed; kept as it goes, for the next estimate
+            rate = done / (now - started)
+            db.execute("INSERT OR REPLACE INTO speeds VALUES (?, ?)", (embedder.name, rate))
         if now - last_report > 8 and done < len(texts):
-            measured = done / (now - started)
-            left = duration((len(texts) - done) / measured)
-            report(f"Embedded {done:,}/{len(texts):,} texts ({measured:.0f}/s, about {left} left)…")
+            left = duration((len(texts) - done) / rate)
+            report(f"Embedded {done:,}/{len(texts):,} texts ({rate:.0f}/s, about {left} left)…")
             last_report = now
-    if len(texts) >= BATCH:  # a few texts time the model's start-up, not its speed
-        db.execute(
-            "INSERT OR REPLACE INTO speeds VALUES (?, ?)", (embedder.name, len(texts) / (time.perf_counter() - started))
-        )
     return out
 
 

@@ -81,7 +81,7 @@ class LLMPricer(Pricer):
         self.model, self.structured, self.max_chars, self.max_tokens = model, structured, max_chars, max_tokens
 
     def predict(self, items: list[Item]) -> list[float | None]:
-        return [self.ask(self.messages(item)) for item in items]
+        return asked(self, [self.messages(item) for item in items])
 
     def messages(self, item: Item) -> list[dict[str, str]]:
         return chat_messages(item, max_chars=self.max_chars)
@@ -144,7 +144,7 @@ class RAGPricer(LLMPricer):
         ]
 
     def predict(self, items: list[Item]) -> list[float | None]:
-        return [self.ask(self.rag_messages(item, similar)) for item, similar in zip(items, self.similar(items))]
+        return asked(self, [self.rag_messages(item, similar) for item, similar in zip(items, self.similar(items))])
 
     def rag_messages(self, item: Item, similar: list[tuple[str, float]]) -> list[dict[str, str]]:
         context = (
@@ -157,3 +157,22 @@ class RAGPricer(LLMPricer):
 
     def options(self) -> dict[str, Any]:
         return {**super().options(), "k": self.k}
+
+
+def asked(pricer: LLMPricer, prompts: list[list[dict[str, str]]]) -> list[float | None]:
+    """Each prompt's estimate, in order, with a progress line (done, time left) every few seconds: a local model
+    takes seconds an item."""
+    import time
+
+    from .progress import duration, report
+
+    out: list[float | None] = []
+    start = last = time.perf_counter()
+    for messages in prompts:
+        out.append(pricer.ask(messages))
+        now = time.perf_counter()
+        if now - last > 8 and len(out) < len(prompts):
+            left = (now - start) / len(out) * (len(prompts) - len(out))
+            report(f"Priced {len(out):,}/{len(prompts):,} items with {pricer.name} (about {duration(left)} left)…")
+            last = now
+    return out

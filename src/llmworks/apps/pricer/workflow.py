@@ -15,10 +15,10 @@ import json
 import math
 import os
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ...events import Done, Event, Progress, app, as_they_happen, result
 from ...files import atomic_write, data_dir
@@ -27,6 +27,7 @@ from .items import Item, PricerError, item_from_description, load_items
 from .splits import holdout_split, weighted_extras
 from .tester import Report, evaluate
 
+T = TypeVar("T")
 UNTRAINED = {"random", "llm"}
 """Pricers with nothing to learn: evaluated without a training set."""
 LEADERBOARD_MODELS = [
@@ -78,7 +79,7 @@ def fitting(pricer: Pricer, items: list[Item]) -> Generator[Event, None, float]:
     """Fit `pricer` on `items`, yielding an estimate of the embedding work up front and the fit's own progress
     lines (folds, members, embedding batches) as Progress events; return the seconds it took."""
     from .embedding_cache import missing_count
-    from .progress import duration, reporting
+    from .progress import duration
 
     what = f"Fitting {pricer.name} on {len(items):,} items"
     if pricer.embeds():
@@ -86,14 +87,21 @@ def fitting(pricer: Pricer, items: list[Item]) -> Generator[Event, None, float]:
         if new:
             what += f" ({new:,} texts to embed first, about {duration(seconds)})"
     yield Progress(what + "…")
+    start = time.perf_counter()
+    yield from reported(pricer.fit, items)
+    return time.perf_counter() - start
 
-    def work(say) -> float:
-        start = time.perf_counter()
+
+def reported(work: Callable[..., T], *args: Any, **kwargs: Any) -> Generator[Event, None, T]:
+    """Run `work(*args, **kwargs)` on a worker thread, yielding what it `progress.report`s as Progress events;
+    return its result."""
+    from .progress import reporting
+
+    def job(say) -> T:
         with reporting(lambda text: say(Progress(text))):
-            pricer.fit(items)
-        return time.perf_counter() - start
+            return work(*args, **kwargs)
 
-    return (yield from as_they_happen(work))
+    return (yield from as_they_happen(job))
 
 
 @dataclass
@@ -172,7 +180,8 @@ def run_eval(
     if llm_model and model in LLM_MODELS:
         label = f"{model} ({llm_model})"
     yield Progress(f"Pricing {len(test):,} items…")
-    yield Done(Evaluation(evaluate(pricer, test, model=label), fit_seconds, n_train))
+    report = yield from reported(evaluate, pricer, test, model=label)
+    yield Done(Evaluation(report, fit_seconds, n_train))
 
 
 @dataclass
@@ -231,7 +240,7 @@ def run_leaderboard(
         fit_seconds = 0.0 if name in UNTRAINED else (yield from fitting(pricer, fit_items))
         subset = test[:llm_n] if name in LLM_MODELS and llm_n else test
         label = f"{name} ({llm_model or _default_model()})" if name in LLM_MODELS else name
-        report = evaluate(pricer, subset, model=label)
+        report = yield from reported(evaluate, pricer, subset, model=label)
         row = {**report.summary(), "n_train": len(fit_items), "fit_seconds": round(fit_seconds, 2)}
         rows.append(row)
         yield Progress(f"{row['model']}: ${row['error']:.2f} (n={row['n']}, fit {row['fit_seconds']:.0f}s)")
