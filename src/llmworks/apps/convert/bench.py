@@ -1,5 +1,6 @@
 """`convert bench`: every model (and py2many, and the Cython baseline) on the bundled programs and the correctness
-set, one row each: compile@1, pass@1, pass after repairs, median speed-up, tokens and cost."""
+set, one row each: compile@1, pass@1, pass after repairs, median speed-up, tokens and cost. Speed-ups come from the
+bundled programs only: a correctness problem runs for milliseconds, its ratio would measure process start-up."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ class BenchRow:
     usage: Usage = field(default_factory=lambda: Usage(cost_usd=0.0))
     verdicts: Counter = field(default_factory=Counter)
 
-    def add(self, c: Conversion) -> None:
+    def add(self, c: Conversion, *, timed: bool = True) -> None:
+        """Count one conversion; `timed=False` (a correctness problem, milliseconds of work) adds no speed-up."""
         self.runs += 1
         first = c.rounds[0].verdict if c.rounds else c.verdict
         self.compiled_first += first not in ("compile-error", "env")
@@ -45,7 +47,7 @@ class BenchRow:
         self.passed += c.verdict == "pass"
         self.verdicts[c.verdict] += 1
         self.usage = self.usage + c.usage
-        if c.speedup is not None:
+        if timed and c.speedup is not None:
             self.speedups.append(c.speedup)
 
     def rate(self, n: int) -> float | None:
@@ -123,7 +125,7 @@ def bench(
                 conversion = yield from _quiet(
                     convert(source, code, expected, chain, model=model, repairs=repairs, stream=False)
                 )
-                rows[i].add(conversion)
+                rows[i].add(conversion, timed=name in chosen)
                 report.conversions.append(conversion)
                 yield Progress(f"[{n}/{len(report.programs)}] {name}: {rows[i].model} → {conversion.verdict}")
             if baseline and name in chosen:
