@@ -66,3 +66,24 @@ def test_cli_bench_runs_a_correctness_problem_through_the_same_loop(capsys):
 def test_an_unknown_program_name_is_refused_with_the_choices():
     with pytest.raises(Exception, match="Choose from: pi, max_subarray"):
         final(bench([ScriptedModel([])], only=["nope"]))
+
+
+def _oracle(request) -> str:
+    """A perfect translator: runs the prompt's Python (HumanEval's reference code) and writes C++ printing that."""
+    import re
+    import subprocess
+    import sys
+
+    python = re.search(r"```python\n(.*?)```", request.messages[1]["content"], re.S).group(1)
+    lines = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, check=True).stdout
+    prints = "".join(f"    std::puts({json.dumps(line)});\n" for line in lines.splitlines())
+    return f"```cpp\n#include <cstdio>\nint main() {{\n{prints}}}\n```"
+
+
+@pytest.mark.usefixtures("native")
+def test_correctness_problems_count_as_passes_but_add_no_speed_up():
+    oracle = FunctionModel(_oracle, name="test/oracle")
+    report = final(bench([oracle], limit=0, tasks=2, repairs=0, baseline=False)).result
+    (row,) = report.rows
+    assert (row.runs, row.passed_first, row.passed) == (2, 2, 2)
+    assert row.speedups == [] and row.median_speedup is None
