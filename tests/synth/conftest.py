@@ -73,3 +73,8 @@ def spec():
 def writer():
     """The OrderWriter class: `writer(bad={4})` makes one."""
     return OrderWriter
+
+
+@pytest.fixture
+def spec_path():
+    return SPEC
