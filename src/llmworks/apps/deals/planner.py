@@ -176,11 +176,13 @@ def run(
         opportunities.append(o)
         log("estimate", {"url": o.deal.url}, f"{o.estimate}")
         yield Progress(_line(o))
-    result = DealRun(run_id, opportunities, items_read=sum(len(f.items) for f in found.feeds))
-    result.items_declared, result.proposed, result.dropped = (
-        sum(f.declared for f in found.feeds),
-        found.proposed,
-        found.dropped,
+    result = DealRun(
+        run_id,
+        opportunities,
+        items_read=sum(len(f.items) for f in found.feeds),
+        items_declared=sum(f.declared for f in found.feeds),
+        proposed=found.proposed,
+        dropped=found.dropped,
     )
     bargains = [o for o in opportunities if limit.crossed(o)]
     yield Progress(f"{len(bargains)} of {len(opportunities)} deals are {limit} or more below their estimate")
@@ -188,7 +190,7 @@ def run(
         for o in bargains:
             alert = Alert(0, o.deal.url, o.deal.price, o.estimate or 0.0, o.discount, o.title, None, "dry-run", 0, None)
             result.messages.append(write_message(alert, model=model))
-            yield Progress(f"Would send: {result.messages[-1]}")
+            yield Progress(f"Wrote the alert for {o.title[:70]} (dry run: not sent)")
         yield Done(result)
         return
     queued = memory.record(opportunities, alert_if=limit.crossed)
