@@ -18,7 +18,7 @@ class Deal(BaseModel):
     """One deal, as the scanner picked it."""
 
     product_description: str = Field(
-        description="Two or three sentences about the product itself (what it is, key specs), not the offer terms"
+        description="One sentence about the product itself (what it is, key specs), not the offer terms"
     )
     price: float = Field(description="The deal's price in dollars, as the listing states it")
     url: str = Field(description="The listing's URL, exactly as given")

@@ -22,12 +22,14 @@ CANDIDATES = 10
 listing is kept to about 1,000 tokens."""
 LISTING_CHARS = 300
 """Characters of an item's text in the listing."""
+DEAL_TOKENS = 120
+"""Output budget per pick (URL, price, one sentence): ~15 tokens/s on two cores makes each pick ~8 s at most (a DealNews URL alone is ~45 tokens)."""
 THIN_CHARS = 200
 """A feed text shorter than this is thin: the deal's page is fetched for more (when fetching is allowed)."""
 SYSTEM = (
     "You pick deals from a list. Choose the deals whose product is described best (specific product, clear "
     "specs) and whose price is clear. Copy each chosen deal's url and price exactly as listed; describe the product "
-    "itself in two or three sentences, not the offer terms."
+    "itself in one sentence, not the offer terms."
 )
 
 
@@ -77,7 +79,7 @@ def select(items: list[FeedItem], *, model=None, picks: int = PICKS) -> tuple[li
     prompt = f"Pick the {min(picks, len(items))} best-described deals.\n\n{listing(items)}"
     try:
         selection = llm.structured(
-            prompt, schema=DealSelection, model=model, system=SYSTEM, temperature=0, max_tokens=150 * picks + 50
+            prompt, schema=DealSelection, model=model, system=SYSTEM, temperature=0, max_tokens=DEAL_TOKENS * picks + 30
         ).output
     except llm.ModelOutputError as e:
         return _by_code(items, picks), 0, [f"no valid selection from the model ({e})"], True
