@@ -23,7 +23,8 @@ listing is kept to about 1,000 tokens."""
 LISTING_CHARS = 300
 """Characters of an item's text in the listing."""
 DEAL_TOKENS = 120
-"""Output budget per pick (URL, price, one sentence): ~15 tokens/s on two cores makes each pick ~8 s at most (a DealNews URL alone is ~45 tokens)."""
+"""Output budget per pick (URL, price, one sentence; a DealNews URL alone is ~45 tokens): at ~15 tokens/s on two
+cores, each pick takes 8 s at most."""
 THIN_CHARS = 200
 """A feed text shorter than this is thin: the deal's page is fetched for more (when fetching is allowed)."""
 SYSTEM = (
