@@ -113,7 +113,12 @@ def load_estimator(
     items = load_items(train_data)
     name = pricer or ("ensemble" if full or len(items) <= FAST_ABOVE_ITEMS else FAST)
     eta = SECONDS_PER_ITEM.get(name, 0.4) * len(items)
-    note = "" if name != FAST or pricer else " (its fast member first; train the full one with --full)"
+    note = (
+        ""
+        if name != FAST or pricer
+        else " (the ensemble's fast member: the ensemble would take minutes; train it with llmworks pricer train "
+        "--pricer ensemble, and the next run uses it)"
+    )
     yield Progress(f"No saved pricer: training {name} on {len(items):,} items, about {_duration(eta)}{note}…")
     yield from _train(name, train_data)
     yield Done(PricerEstimator(load_pricer(models_dir() / name), name))
