@@ -41,7 +41,8 @@ ROW_TOKENS = 24
 LETTERS = "ABCDEFGHIJKLMNOPRSTVW"
 SYSTEM = (
     "You generate realistic, varied synthetic test data for software tests. Values look like real business records: "
-    "plausible names, amounts and dates, never placeholders such as 'string', 'example' or 'foo'. Reply with JSON only."
+    "plausible names, amounts and dates, never placeholders such as 'string', 'example' or 'foo'. "
+    "Reply with compact JSON only, without indentation."
 )
 
 
