@@ -129,3 +129,12 @@ def test_kill_9_mid_generation_then_resume_gives_the_uninterrupted_rows(spec, tm
     assert resumed.result.rows == whole.result.rows and len(resumed.result.rows) == 30
     assert [d["reason"] for d in resumed.result.dropped] == [d["reason"] for d in whole.result.dropped]
     assert resumed.result.report.repaired == whole.result.report.repaired == 1
+
+
+def test_a_second_run_on_the_same_output_is_refused_while_the_first_writes(spec, tmp_path, writer):
+    out = tmp_path / "o.jsonl"
+    first = synth.generate(spec, 6, out, model=writer().model, batch_size=2)
+    next(e for e in first if isinstance(e, Progress))  # one batch in, the run holds its work folder
+    with pytest.raises(LlmworksError, match="Another run is writing"):
+        _run(spec, 6, out, writer(), batch_size=2, fresh=True)  # --fresh does not wipe a run in progress
+    assert len(final(first).result.rows) == 6  # the first run was not disturbed

@@ -35,8 +35,6 @@ class WorkDir:
         """Create the folder, or pick up the committed batches of an earlier run; True if resuming."""
         from filelock import FileLock, Timeout
 
-        if fresh and self.path.exists():
-            shutil.rmtree(self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.lock = FileLock(str(self.path / ".lock"))
         try:
@@ -45,6 +43,8 @@ class WorkDir:
             raise LlmworksError(
                 f"Another run is writing {self.path}.", "Wait for it to finish, or write to another --out."
             ) from None
+        if fresh:  # only once the folder is ours: never from under a run in progress
+            self.state_file.unlink(missing_ok=True)
         if not self.state_file.exists():
             self.state = {"version": VERSION, "key": self.key, "batch": 0, "rows_bytes": 0, "dropped_bytes": 0}
             for f in (self.rows_file, self.dropped_file):
