@@ -7,23 +7,25 @@ Ingests `<data>/knowledge-base` into an in-memory FAISS index, then prints MRR, 
 overall and per category, and the p50/p95 latency of `search()` (query embedding included).
 Targets (issue 5): MRR ≥ 0.90, coverage ≥ 0.95 at k=10, p50 ≤ 50 ms.
 
-The questions are split in two fixed halves (per category, seeded shuffle): `tune` for choosing settings, `report`
-(the default) for the figures. The fusion weight ALPHA = 0.4 and the default chunk size were chosen on all the
-questions, before this split existed, so the `report` half is not unseen by them; they were not re-tuned. A check
-instead: on the tune half alone MRR is flat from alpha 0.3 to 0.5 (0.926, 0.917, 0.919; coverage 0.972-0.991), so
-0.4 is a choice tuning there could have made; the report half scores MRR 0.947 at 0.4, and 0.941 / 0.936 at the
-tune half's other candidates 0.3 / 0.5. Tune any setting from now on with `--split tune` only, and quote
-`--split report`.
+The questions are split in two fixed halves (per category, seeded shuffle, rag_split.py): `tune` for choosing
+settings, `report` (the default) for the figures. The fusion weight ALPHA = 0.4 and the default chunk size were
+chosen on all the questions, before this split existed, so the `report` half is not unseen by them; they were not
+re-tuned. A check instead: on the tune half alone MRR is flat from alpha 0.3 to 0.5 (0.926, 0.917, 0.919), so 0.4
+is a choice tuning there could have made. Relative-score fusion against RRF was re-decided on the tune half in
+issue 13 (benchmarks/rag_steps.py: 0.917 against 0.891 / 0.893). Tune any setting with `--split tune` only, and
+quote `--split report`. This script measures the Retriever's defaults (overview chunks and section expansion on);
+rag_steps.py compares each step with the baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import time
 from pathlib import Path
+
+from rag_split import SPLIT_SEED, split_questions
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="../shared/data/insurellm")
@@ -40,21 +42,6 @@ parser.add_argument(
     help="which half of the questions to score: tune settings on 'tune', quote 'report'",
 )
 args = parser.parse_args()
-SPLIT_SEED = 20251129  # fixed: the halves must never change, or tuning leaks into the report half
-
-
-def split_questions(tests: list, seed: int = SPLIT_SEED) -> dict[str, list]:
-    """{'tune': [...], 'report': [...]}: each category shuffled with `seed` and halved (the odd one goes to tune)."""
-    halves: dict[str, list] = {"tune": [], "report": []}
-    for category in sorted({t.category for t in tests}):
-        group = [t for t in tests if t.category == category]
-        random.Random(f"{seed}:{category}").shuffle(group)
-        cut = (len(group) + 1) // 2
-        halves["tune"] += group[:cut]
-        halves["report"] += group[cut:]
-    return halves
-
-
 from llmworks.apps.rag import (
     DEFAULT_CHUNK_OVERLAP,
     DEFAULT_CHUNK_SIZE,

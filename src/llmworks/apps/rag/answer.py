@@ -112,7 +112,8 @@ def _without_repeats(text: str) -> str:
 
 
 def _relevant(query: str, hits: list[Hit]) -> bool:
-    if any(h.similarity is not None and h.similarity >= MIN_SIMILARITY for h in hits):
+    # an overview chunk lists a whole folder: similar to many questions, it is no sign that one is on topic
+    if any(h.similarity is not None and h.similarity >= MIN_SIMILARITY for h in hits if not h.metadata.get("overview")):
         return True
     # Keyword signal: some chunk shares at least half of the question's content words, and at least two of them
     # unless the question has only one ("capital of Mongolia" must not pass on "capital" alone).
