@@ -60,6 +60,14 @@ def test_cli_describe_proposes_an_editable_spec(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_cli_unsatisfiable_schema_exits_1_with_the_reason_and_no_files(spec_path, writer, tmp_path, capsys):
+    with llm.override(writer(always_bad=True, unfixable=True).model):
+        assert main(["synth", "--schema", str(spec_path), "-n", "4", "--out", str(tmp_path / "o.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "in 3 attempts (most often quantity: 999 is greater than the maximum of 500" in err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == []
+
+
 def test_cli_errors_are_one_line_with_the_fix(spec_path, tmp_path, capsys):
     assert main(["synth", "--out", str(tmp_path / "o.jsonl")]) == 1
     assert "Give either --schema or --describe" in capsys.readouterr().err
