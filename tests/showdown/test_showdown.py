@@ -225,3 +225,11 @@ def test_no_model_or_duplicate_models_are_refused():
         result(showdown.run([], QUESTIONS))
     with pytest.raises(LlmworksError, match="named twice"):
         result(showdown.run(["test/a", "test/a"], QUESTIONS))
+
+
+def test_an_embedded_model_is_loaded_before_its_timed_runs():
+    local = FunctionModel(lambda r: "4", name="test/local", capabilities={"embedded": True})
+    events = list(showdown.run([local], QUESTIONS[2:3], repeats=3))
+    assert [e.text for e in events if isinstance(e, Progress)][0] == "Loading test/local"
+    assert len(local.requests) == 4 and local.requests[0].max_tokens == 1  # the load, then the 3 timed runs
+    assert events[-1].result.rows[0].calls == 3 and events[-1].result.rows[0].quality == 1.0

@@ -116,6 +116,12 @@ def run(
     runs: list[Run] = []
     total, done = len(models) * repeats * len(items), 0
     for model, name in zip(models, names):
+        if llm.capabilities(model).embedded:  # load it now, so that its first TTFT is not the load time
+            yield Progress(f"Loading {name}")
+            try:
+                llm.chat("Hi", model=model, max_tokens=1)
+            except llm.LLMError:
+                pass  # the runs will record the failure, once per prompt
         for repeat in range(repeats):
             for item in items:
                 done += 1
