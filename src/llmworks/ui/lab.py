@@ -55,7 +55,7 @@ def lab(prompt: str, models: list[str], runtimes: list[str], max_tokens) -> Iter
     try:
         for event in run(prompt, models, runtimes=tuple(runtimes), max_tokens=int(max_tokens or 48)):
             if isinstance(event, Progress):
-                if not event.warning:
+                if ": loading " in event.text:  # a new run starts: its reply gets a section of its own
                     sections.append([f"**{event.text.split(':')[0]}**\n\n"])
                 yield _replies(sections), event.text
             elif isinstance(event, Delta) and sections:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ...errors import LlmworksError
 from ...events import Delta, Done, Event, Progress, app
+from .tokenizers import tokenizer
 
 MODELS = ("local/smollm2", "local/qwen2.5-0.5b")
 """Run by default: the 1.5B's float32 copy needs ~6 GB and minutes to dequantize on two cores (pass it with -m)."""
@@ -84,6 +85,10 @@ def run(
         raise LlmworksError("No model to run.", "Pass -m local/smollm2 or --gguf PATH.")
     rows = []
     for name, path in targets:
+        ids = []
+        if paragraph:
+            yield Progress(f"{name}: tokenizing the perplexity paragraph")
+            ids = tokenizer(str(path)).encode(paragraph)  # the same ids for both runtimes
         for runtime in runtimes:
             yield Progress(f"{name} on {runtime}: loading {_weights(path, runtime)}")
             row = Row(name, runtime, _weights(path, runtime))
@@ -92,7 +97,7 @@ def run(
                 "gguf": str(path),
                 "prompt": prompt,
                 "max_tokens": max_tokens,
-                "ppl_text": paragraph,
+                "ppl_ids": ids,
                 "threads": threads,
             }
             yield from _probe(args, row)

@@ -23,7 +23,15 @@ FORCE = 100.0
 
 
 def rss_mb() -> float:
-    """Peak resident memory of this process so far, MB (Linux reports KB)."""
+    """Peak resident memory of this process so far, MB. Linux's VmHWM starts afresh at exec; ru_maxrss (the
+    fallback elsewhere) would carry over the parent's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -33,9 +41,7 @@ def perplexity(logprobs: list[float]) -> float:
 
 def run(args: dict, emit: Callable[[dict], None]) -> dict:
     """Load, generate (streaming each delta through `emit`), score the perplexity text; the measured row."""
-    from .tokenizers import tokenizer
-
-    ids = tokenizer(args["gguf"]).encode(args["ppl_text"]) if args.get("ppl_text") else []
+    ids = args.get("ppl_ids") or []  # tokenized by the parent: the llama.cpp process never imports transformers
     base = rss_mb()
     runner = LlamaCpp if args["backend"] == "llama.cpp" else Transformers
     t0 = time.perf_counter()
