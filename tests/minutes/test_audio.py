@@ -15,9 +15,10 @@ from llmworks import events
 from llmworks.apps import minutes
 from llmworks.events import Progress
 from llmworks.llm.testing import ScriptedModel
-from llmworks.speech import SpeechError, word_error_rate
+from llmworks.speech import SpeechError, diarize, read_transcript, word_error_rate, write_transcript
 
 MEETING = Path(__file__).parent / "fixtures" / "meeting.mp3"
+TWO_VOICES = Path(__file__).parent / "fixtures" / "two_voices.mp3"
 SAID = (
     "Good morning everyone, this is the budget meeting. We agreed to approve the new park budget. "
     "Maria will send the final report to the board by Friday."
@@ -74,11 +75,39 @@ def test_minutes_from_audio_quote_the_recording_with_its_time():
             {"owner": "Maria", "task": "Send the report", "due": "Friday", "quote": "send the final report"}
         ],
     }
-    evs = list(minutes.run(MEETING, model=ScriptedModel([json.dumps(reply)])))
+    evs = list(minutes.run(MEETING, model=ScriptedModel([json.dumps(reply)]), speakers=False))
     assert any(isinstance(e, Progress) and "Transcribing 0:13" in e.text for e in evs)
     (item,) = evs[-1].result.action_items
     assert item.quote == "send the final report" and 6.0 < item.at < 10.0
     assert item.owner == "Maria" and evs[-1].result.speakers == "speakers not identified"
+
+
+def test_without_the_voice_encoder_speakers_are_not_identified_and_the_fix_is_named(monkeypatch):
+    monkeypatch.setattr(diarize, "available", lambda: False)
+    evs = list(minutes.transcribe(MEETING))
+    assert any("Speakers not identified: pip install 'llmworks[diarize]'" in e.text for e in evs[:-1])
+    assert not evs[-1].result.diarized and {s.speaker for s in evs[-1].result.segments} == {None}
+
+
+@pytest.mark.skipif(not diarize.available(), reason="needs llmworks[diarize]")
+def test_two_voices_are_told_apart_and_never_become_attendees(tmp_path):
+    """fixtures/two_voices.mp3: Piper's voice and an espeak-ng voice taking turns, A B A B."""
+    t = events.result(minutes.transcribe(TWO_VOICES, speakers=True))
+    assert [s.speaker for s in t.segments] == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"] and t.diarized
+    reply = {
+        "title": "Library budget",
+        "date": "",
+        "attendees": ["Speaker 1", "Maria"],
+        "summary": "Books.",
+        "discussion": [],
+        "decisions": [],
+        "action_items": [],
+    }
+    m = events.result(minutes.run(t, model=ScriptedModel([json.dumps(reply)])))
+    assert m.attendees == ["Maria"] and m.speakers.startswith("told apart by voice: 2 speaker(s)")
+    path = tmp_path / "t.vtt"
+    path.write_text(write_transcript(t, "vtt"), encoding="utf-8")
+    assert "<v Speaker 2>" in path.read_text(encoding="utf-8") and read_transcript(path).diarized
 
 
 def test_corrupt_audio_is_a_clear_error(tmp_path):

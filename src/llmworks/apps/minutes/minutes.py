@@ -13,7 +13,7 @@ from llmworks import llm, speech
 from llmworks.errors import DataError
 from llmworks.events import Delta, Done, Event, Progress, app
 from llmworks.files import atomic_write
-from llmworks.speech import Segment, SpeechError, Transcript
+from llmworks.speech import Segment, SpeechError, Transcript, diarize
 from llmworks.speech.stt import SAMPLE_RATE
 from llmworks.speech.subtitles import has_timestamps, read_transcript
 from llmworks.speech.wer import words
@@ -35,8 +35,11 @@ SYSTEM = (
 
 
 @app
-def transcribe(audio: str | Path | bytes, *, vad: bool = True, whisper: str | None = None) -> Iterator[Event]:
-    """Audio (wav/mp3/m4a/ogg/flac…) → Done(Transcript) with timestamped segments, with progress as it goes."""
+def transcribe(
+    audio: str | Path | bytes, *, vad: bool = True, whisper: str | None = None, speakers: bool | None = None
+) -> Iterator[Event]:
+    """Audio (wav/mp3/m4a/ogg/flac…) → Done(Transcript) with timestamped segments, with progress as it goes.
+    `speakers`: label segments by voice (None: when the offline voice encoder is installed; True: required)."""
     started = time.perf_counter()
     yield Progress("Decoding the audio")
     samples = speech.load_audio(audio)
@@ -56,8 +59,14 @@ def transcribe(audio: str | Path | bytes, *, vad: bool = True, whisper: str | No
             f"No speech found in {clock(duration)} of audio: it is silent or only noise.",
             "Check the recording (the microphone, the right file); a quiet voice may need the volume raised.",
         )
+    diarized = speakers if speakers is not None else diarize.available()
+    if diarized:
+        yield Progress(f"Telling speakers apart by voice ({len(found)} segments)")
+        found = diarize.label_speakers(samples, found)
+    elif speakers is None:
+        yield Progress("Speakers not identified: pip install 'llmworks[diarize]' to tell them apart by voice")
     text = " ".join(s.text for s in found)
-    yield Done(Transcript(text, duration, time.perf_counter() - started, tuple(found)))
+    yield Done(Transcript(text, duration, time.perf_counter() - started, tuple(found), diarized=diarized))
 
 
 @app
@@ -67,6 +76,7 @@ def run(
     model: str | llm.Model | None = None,
     vad: bool = True,
     whisper: str | None = None,
+    speakers: bool | None = None,
     part_tokens: int = PART_TOKENS,
     temperature: float | None = 0.0,
 ) -> Iterator[Event]:
@@ -74,10 +84,10 @@ def run(
     if isinstance(source, Transcript):
         transcript = source
     else:
-        transcript = yield from _read(Path(source), vad=vad, whisper=whisper)
+        transcript = yield from _read(Path(source), vad=vad, whisper=whisper, speakers=speakers)
     m = llm.get_model(model)
     timed = has_timestamps(transcript)
-    index = TranscriptIndex(transcript.segments, timed=timed)
+    index = TranscriptIndex(transcript.segments, timed=timed, named_speakers=not transcript.diarized)
     parts = split(list(transcript.segments), _budget(m, part_tokens), m.count_tokens)
     notes: list[PartNotes] = []
     response = None
@@ -153,7 +163,7 @@ def split(segments: list[Segment], budget: int, count_tokens) -> list[list[Segme
     return [p for p in parts if p]
 
 
-def _read(path: Path, *, vad: bool, whisper: str | None) -> Iterator[Event]:
+def _read(path: Path, *, vad: bool, whisper: str | None, speakers: bool | None) -> Iterator[Event]:
     suffix = path.suffix.lower()
     if suffix in TRANSCRIPT_SUFFIXES:
         yield Progress(f"Reading the transcript {path.name}")
@@ -161,7 +171,7 @@ def _read(path: Path, *, vad: bool, whisper: str | None) -> Iterator[Event]:
     if suffix in AUDIO_SUFFIXES:
         if not path.is_file():
             raise DataError("no such audio file.", "Check the path.", path=path)
-        return (yield from _inner(transcribe(path, vad=vad, whisper=whisper)))
+        return (yield from _inner(transcribe(path, vad=vad, whisper=whisper, speakers=speakers)))
     raise DataError(
         f"cannot tell whether {suffix or 'a file without extension'} is audio or a transcript.",
         f"Give audio ({', '.join(AUDIO_SUFFIXES[:5])}) or a transcript ({', '.join(TRANSCRIPT_SUFFIXES)}).",
@@ -257,7 +267,7 @@ def _checked(
                 owner, due = stated(a.owner, "owners"), stated(a.due, "dates")
                 actions.append(ActionItem(owner, a.task.strip(), due, found.quote, found.at))
     attendees: list[str] = []
-    labels = [s.speaker for s in transcript.segments if s.speaker]
+    labels = [] if transcript.diarized else [s.speaker for s in transcript.segments if s.speaker]
     for name in [*labels, *(n for note in notes for n in note.attendees)]:
         name = " ".join(name.split())
         if not name or name.casefold() in (a.casefold() for a in attendees):
@@ -278,5 +288,12 @@ def _checked(
         transcript=transcript,
         dropped=Dropped(**dropped),
         proposed=(proposed[0], proposed[1]),
-        speakers="from the transcript's speaker labels" if labels else "speakers not identified",
+        speakers=_speakers(transcript, labels),
     )
+
+
+def _speakers(transcript: Transcript, labels: list[str]) -> str:
+    if transcript.diarized:
+        n = len({s.speaker for s in transcript.segments})
+        return f"told apart by voice: {n} speaker(s), labelled Speaker 1 to {n} (names not known)"
+    return "from the transcript's speaker labels" if labels else "speakers not identified"

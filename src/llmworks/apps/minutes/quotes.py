@@ -27,7 +27,7 @@ class Found:
 class TranscriptIndex:
     """The transcript's normalised words, each pointing back to its characters and its segment."""
 
-    def __init__(self, segments: list[Segment] | tuple[Segment, ...], *, timed: bool):
+    def __init__(self, segments: list[Segment] | tuple[Segment, ...], *, timed: bool, named_speakers: bool = True):
         self.segments, self.timed = list(segments), timed
         self.text = ""
         self.words: list[str] = []
@@ -39,8 +39,9 @@ class TranscriptIndex:
                 for w in words(m.group()):
                     self.words.append(w)
                     self.spans.append((offset + m.start(), offset + m.end(), i))
-        # names may be said, or only stand in the speaker labels
-        self.vocabulary = set(self.words) | {w for s in self.segments for w in words(s.speaker or "")}
+        # names may be said, or only stand in the speaker labels (not anonymous ones: "Speaker 2" is nobody's name)
+        labels = {w for s in self.segments for w in words(s.speaker or "")} if named_speakers else set()
+        self.vocabulary = set(self.words) | labels
         self._first: dict[str, list[int]] = {}
         for i, w in enumerate(self.words):
             self._first.setdefault(w, []).append(i)
