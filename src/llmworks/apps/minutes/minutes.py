@@ -4,6 +4,7 @@ action items whose quote is really in the transcript, and write the overview fro
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ def transcribe(
     duration = samples.size / SAMPLE_RATE
     if samples.size == 0:
         raise SpeechError("The audio is empty: it holds no samples.", "Record or upload a clip with speech in it.")
-    yield Progress(f"Transcribing {clock(duration)} of audio (Whisper, silence skipped)")
+    yield Progress(f"Transcribing {clock(duration)} of audio (Whisper{', silence skipped' if vad else ''})")
     found: list[Segment] = []
     step = 0.1
     for segment in speech.segments(samples, vad=vad, whisper=whisper):
@@ -116,7 +117,12 @@ def run(
     if len(notes) > 1:
         yield Progress(f"Writing the overview from the notes on {len(notes)} parts")
         result = llm.structured(
-            _overview_prompt(notes), schema=Overview, model=m, system=SYSTEM, max_tokens=REPLY_TOKENS
+            _overview_prompt(notes),
+            schema=Overview,
+            model=m,
+            system=SYSTEM,
+            max_tokens=REPLY_TOKENS,
+            temperature=temperature,
         )
         title, summary, discussion, response = (
             result.output.title,
@@ -125,7 +131,7 @@ def run(
             result.response,
         )
     minutes = _checked(notes, index, transcript, title=title, summary=summary, discussion=discussion)
-    minutes = Minutes(**{**minutes.__dict__, "parts": len(parts), "response": response})
+    minutes = dataclasses.replace(minutes, parts=len(parts), response=response)
     d = minutes.dropped
     if d.decisions or d.action_items:
         yield Progress(
