@@ -19,7 +19,9 @@ import numpy as np
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--oof", required=True, help=".npz written by pricer_cv.py --oof")
+    parser.add_argument(
+        "--oof", required=True, help=".npz written by pricer_cv.py --oof; several (same data and seed) comma-separated"
+    )
     parser.add_argument("--members", default=None, help="comma-separated columns to blend (default: all)")
     parser.add_argument("--dear", type=float, default=400.0, help="the tail: items priced above this")
     args = parser.parse_args()
@@ -27,11 +29,14 @@ def main() -> None:
     from llmworks.apps.pricer.calibration import TailCalibration
     from llmworks.apps.pricer.ensemble import blend_logs, median_blend
 
-    saved = np.load(args.oof)
-    names = [str(m) for m in saved["models"]]
+    files = [np.load(path) for path in args.oof.split(",")]
+    names = [str(m) for saved in files for m in saved["models"]]
     members = args.members.split(",") if args.members else names
     columns = [names.index(m) for m in members]
-    oof, prices, fold_of = saved["oof"][:, columns], saved["prices"], saved["fold"]
+    prices, fold_of = files[0]["prices"], files[0]["fold"]
+    if any(not np.array_equal(f["prices"], prices) or not np.array_equal(f["fold"], fold_of) for f in files):
+        raise SystemExit("the --oof files come from different items or folds")
+    oof = np.hstack([f["oof"] for f in files])[:, columns]
     logs, y = np.log1p(np.nan_to_num(oof, nan=np.nanmedian(oof))), np.log1p(prices)
 
     def isotonic():
@@ -56,9 +61,8 @@ def main() -> None:
     }
     dear = prices > args.dear
     print(f"{len(prices)} items, {dear.sum()} above ${args.dear:.0f}; members {', '.join(members)}\n")
-    print(
-        f"| blend | error $ | RMSLE | hits | error > ${args.dear:.0f} | bias > ${args.dear:.0f} | error ≤ ${args.dear:.0f} |"
-    )
+    tail = f"${args.dear:.0f}"
+    print(f"| blend | error $ | RMSLE | hits | error > {tail} | bias > {tail} | error ≤ {tail} |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, (power, calibration) in candidates.items():
         estimate = np.zeros(len(prices))

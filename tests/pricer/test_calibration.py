@@ -35,13 +35,6 @@ def test_the_map_never_turns_down():
     assert np.all(np.diff(calibration(grid)) >= -1e-9)
 
 
-def test_weighting_rows_by_price_moves_the_fit_towards_dear_items():
-    estimate, y = shrunk()
-    plain, by_price = TailCalibration().fit(estimate, y), TailCalibration(power=1.0).fit(estimate, y)
-    top = np.log1p(800.0)
-    assert by_price(np.array([top]))[0] != plain(np.array([top]))[0]
-
-
 def test_a_blend_keeps_non_negative_weights():
     rng = np.random.default_rng(0)
     y = rng.normal(4, 1, 300)

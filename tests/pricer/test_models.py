@@ -120,3 +120,18 @@ def test_an_ensemble_saved_by_an_older_version_asks_to_be_retrained():
     old.fitted_, old.fallback_ = [], 4.0  # fitted, but with the old stacker's attributes instead of coef_
     with pytest.raises(PricerError, match="train it again"):
         old.combine({"constant": [100.0]})
+
+
+def test_ensemble_tail_calibration_is_an_option_and_is_saved(split, fake_embed, tmp_path):
+    train, test = split
+    members = ["constant", "tfidf"]
+    plain = make_pricer("ensemble", members=members, folds=3).fit(train)
+    tail = make_pricer("ensemble", members=members, folds=3, tail_power=0.5).fit(train)
+    assert plain.calibration_ is None and tail.calibration_ is not None
+    assert tail.predict(test) != pytest.approx(plain.predict(test))  # the map moves the estimates
+    tail.save(tmp_path / "tail")
+    assert load_pricer(tmp_path / "tail").predict(test) == pytest.approx(tail.predict(test))
+    del plain.calibration_  # an ensemble pickled before calibration existed still prices
+    assert plain.predict(test[:2]) == pytest.approx(
+        make_pricer("ensemble", members=members, folds=3).fit(train).predict(test[:2])
+    )
