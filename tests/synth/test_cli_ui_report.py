@@ -150,3 +150,22 @@ def test_workbench_tab_generates_and_shows_the_report(spec, writer):
     assert "4/4 rows" in status
     *_, bad = synth_ui.generate("{", 4, 2, 0, None, "x.jsonl")
     assert bad[0].startswith("**Error:**") and "not JSON" in bad[0]
+
+
+def test_workbench_proposes_a_spec_into_the_editor():
+    from llmworks.ui import synth as synth_ui
+
+    proposal = {
+        "columns": [
+            {"name": "sku", "type": "string", "description": "stock code", "choices": []},
+            {"name": "colour", "type": "string", "description": "frame colour", "choices": ["red", "blue"]},
+            {"name": "price", "type": "number", "description": "price", "choices": [], "minimum": 100, "maximum": 900},
+        ],
+        "unique": ["sku"],
+    }
+    *_, (spec_text, status) = synth_ui.propose("bikes in a shop", ScriptedModel([proposal]))
+    spec = synth.Spec.of_json(json.loads(spec_text))
+    assert spec.unique == ["sku"] and spec.schema["properties"]["colour"]["enum"] == ["red", "blue"]
+    assert spec.description == "bikes in a shop" and "test/scripted" in status
+    *_, (empty, status) = synth_ui.propose("  ", None)
+    assert empty == "" and "No description given" in status
