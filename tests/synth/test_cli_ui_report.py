@@ -166,6 +166,6 @@ def test_workbench_proposes_a_spec_into_the_editor():
     *_, (spec_text, status) = synth_ui.propose("bikes in a shop", ScriptedModel([proposal]))
     spec = synth.Spec.of_json(json.loads(spec_text))
     assert spec.unique == ["sku"] and spec.schema["properties"]["colour"]["enum"] == ["red", "blue"]
-    assert spec.description == "bikes in a shop" and "test/scripted" in status
+    assert spec.description == "bikes in a shop" and "1 model calls" in status  # the usage line
     *_, (empty, status) = synth_ui.propose("  ", None)
     assert empty == "" and "No description given" in status
