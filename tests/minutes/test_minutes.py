@@ -55,6 +55,9 @@ def test_quotes_match_ignoring_case_and_punctuation_and_come_back_verbatim():
     assert index.find("approve the budget") is None  # a word left out is not the transcript's words
     assert index.find("budget park the approve") is None
     assert index.mentions("ana ruiz") and not index.mentions("Bob Smith")
+    labelled = index.find("Ana Ruiz: I move that we approve")  # the prompt's label copied into the quote
+    assert labelled.quote == "I move that we approve" and labelled.at == 5.0
+    assert index.find("Bob: I move that we approve") is None  # not a speaker of this meeting
 
 
 def test_invented_items_are_dropped_and_counted_real_ones_keep_quote_and_time():

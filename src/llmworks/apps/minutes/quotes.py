@@ -40,14 +40,19 @@ class TranscriptIndex:
                     self.words.append(w)
                     self.spans.append((offset + m.start(), offset + m.end(), i))
         # names may be said, or only stand in the speaker labels (not anonymous ones: "Speaker 2" is nobody's name)
-        labels = {w for s in self.segments for w in words(s.speaker or "")} if named_speakers else set()
-        self.vocabulary = set(self.words) | labels
+        self.labels = {s.speaker for s in self.segments if s.speaker}
+        said = {w for label in self.labels for w in words(label)} if named_speakers else set()
+        self.vocabulary = set(self.words) | said
         self._first: dict[str, list[int]] = {}
         for i, w in enumerate(self.words):
             self._first.setdefault(w, []).append(i)
 
     def find(self, quote: str) -> Found | None:
-        """The quote's span in the transcript, or None if its words are not there in that order."""
+        """The quote's span in the transcript, or None if its words are not there in that order. A leading
+        "Name:" that the model copied from the prompt's speaker labels is not part of what was said."""
+        label, colon, said = quote.partition(":")
+        if colon and label.strip() in self.labels:
+            quote = said
         wanted = words(quote)
         if not wanted:
             return None
