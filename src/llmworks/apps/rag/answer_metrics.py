@@ -25,9 +25,13 @@ _WORDS = {w: n for n, w in enumerate(_NUMBER_WORDS, 2)}  # "one" is left out: it
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 
 
-def numbers(text: str) -> set[float]:
-    """The values of the numbers in `text`: "$1,098,000" → 1098000, "$2M" → 2000000, "60%" → 60, "four" → 4."""
-    found = set()
+_QUARTER = re.compile(r"\b(Q[1-4])\b")
+
+
+def numbers(text: str) -> set[float | str]:
+    """The values of the numbers in `text`: "$1,098,000" → 1098000, "$2M" → 2000000, "60%" → 60, "four" → 4;
+    quarters as written ("Q1 2025" → "Q1", 2025: Q3 is not Q1)."""
+    found: set[float | str] = set(_QUARTER.findall(text.upper()))
     for whole, fraction, scale in _NUMBER.findall(text):
         value = float(whole.replace(",", "") + fraction)
         found.add(round(value * _SCALE.get(scale.lower(), 1.0), 6))
