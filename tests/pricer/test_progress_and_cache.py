@@ -103,3 +103,15 @@ def test_a_pricer_without_embeddings_promises_none(items_file, fake_embed):
     assert [e.text for e in events if isinstance(e, Progress)] == ["Fitting bow on 160 items…"]
     assert fake_embed.batches == []
     assert not make_pricer("tfidf", embeddings=False).embeds() and make_pricer("ensemble").embeds()
+
+
+def test_a_damaged_cache_file_is_set_aside_and_started_afresh(fake_embed):
+    path = embedding_cache.cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database, just some bytes" * 100)
+    lines: list[str] = []
+    with reporting(lines.append):
+        assert embed_cached(["usb cable"]).shape == (1, 64)
+    assert lines[0].startswith(f"Warning: the embedding cache {path} was damaged; moved to embeddings.sqlite.damaged")
+    assert path.with_name("embeddings.sqlite.damaged").read_bytes().startswith(b"not a database")
+    assert embed_cached(["usb cable"]).shape == (1, 64) and len(fake_embed.batches) == 1  # the new file works

@@ -7,6 +7,12 @@ import json
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def private_embedding_cache(tmp_path_factory, monkeypatch):
+    """The child processes embed with the real MiniLM: into a cache of their own, not the machine's."""
+    monkeypatch.setenv("LLMWORKS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def _row(k: int, price) -> str:
     return json.dumps(
         {"title": f"Anker usb cable {k}", "price": price, "text": f"Anker usb cable {k}, durable."}, allow_nan=True

@@ -57,11 +57,27 @@ def cache_path() -> Path:
 def _open() -> sqlite3.Connection:
     path = cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    migrate(path, MIGRATIONS)
+    try:
+        migrate(path, MIGRATIONS)
+    except StoreError as e:
+        if not _damaged(e):
+            raise
+        # a cache holds nothing that cannot be recomputed: set the damaged file aside (for a look) and start empty
+        aside = path.with_name(path.name + ".damaged")
+        path.replace(aside)
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        report(f"Warning: the embedding cache {path} was damaged; moved to {aside.name}, starting an empty one.")
+        migrate(path, MIGRATIONS)
     try:
         return sqlite3.connect(path, timeout=60, isolation_level=None)
     except sqlite3.Error as e:
         raise StoreError.from_sqlite(path, e) from e
+
+
+def _damaged(error: StoreError) -> bool:
+    cause = str(error.__cause__ or "")
+    return isinstance(error.__cause__, sqlite3.DatabaseError) and ("not a database" in cause or "malformed" in cause)
 
 
 def text_key(text: str) -> str:
