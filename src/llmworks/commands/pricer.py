@@ -8,7 +8,10 @@ from pathlib import Path
 import typer
 
 pricer_app = typer.Typer(
-    help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.", no_args_is_help=True
+    help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.\n\n"
+    "Text embeddings are cached for the whole machine in LLMWORKS_CACHE_DIR (default ~/.cache/llmworks): a fresh "
+    "data dir reuses them, and a fit says up front how many texts are new and about how long they take.",
+    no_args_is_help=True,
 )
 finetune_app = typer.Typer(help="Fine-tuning pipelines: OpenAI jobs and local LoRA.", no_args_is_help=True)
 pricer_app.add_typer(finetune_app, name="finetune")
