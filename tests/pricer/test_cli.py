@@ -9,7 +9,7 @@ import pytest
 from llmworks.cli import main
 
 
-def test_eval_json_holds_out_and_scores(items_file, capsys):
+def test_eval_json_holds_out_and_scores(items_file, capsys, fake_embed):
     assert main(["pricer", "eval", "--pricer", "tfidf", "--data", str(items_file), "--n", "40", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) >= {"model", "n", "error", "rmsle", "hit_rate"}
