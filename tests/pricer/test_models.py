@@ -131,7 +131,8 @@ def test_ensemble_tail_calibration_is_an_option_and_is_saved(split, fake_embed, 
     assert tail.predict(test) != pytest.approx(plain.predict(test))  # the map moves the estimates
     tail.save(tmp_path / "tail")
     assert load_pricer(tmp_path / "tail").predict(test) == pytest.approx(tail.predict(test))
-    del plain.calibration_  # an ensemble pickled before calibration existed still prices
+    del plain.calibration_, plain.tail_power  # an ensemble pickled before calibration still prices and saves
+    plain.save(tmp_path / "old")
     assert plain.predict(test[:2]) == pytest.approx(
         make_pricer("ensemble", members=members, folds=3).fit(train).predict(test[:2])
     )

@@ -124,7 +124,7 @@ class EnsemblePricer(Pricer):
             "folds": self.folds,
             "seed": self.seed,
             "member_options": self.member_options,
-            "tail_power": self.tail_power,
+            "tail_power": getattr(self, "tail_power", None),  # absent from ensembles pickled before it
         }
 
 
