@@ -2,6 +2,12 @@
 ranked lists are fused by reciprocal rank (RAG-Fusion). Aimed at questions that name a thing by a description
 ("the Marketing Manager in Austin") rather than by the words of the document that answers them.
 
+Not on by default: measured on the tune half of the dev questions with the default 1.5B writing the rewrites
+(benchmarks/rag_steps.py --write-rewrites), it lowered MRR (0.917 → 0.890 alone, 0.937 → 0.920 with the overview
+chunks and section expansion; relationship questions -0.06 to -0.08) and costs a model call per question (~6.5 s
+with the 1.5B on a busy 2-core machine). The small model mostly rephrases the question's own words, or drops
+them ("product sheet job title"), so the extra lists add noise. Kept as an API for stronger models.
+
     rewrites("Who leads design for Homellm?")                      # → ["Homellm UX designer", ...] (one model call)
     MultiQueryRetriever(retriever, rewrite=rewrites).search(q, 10)  # the same interface as Retriever
 """
