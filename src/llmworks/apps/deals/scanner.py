@@ -17,10 +17,10 @@ from .opportunity import Deal, DealSelection
 
 PICKS = 5
 """Deals the model picks per scan (the course's five)."""
-CANDIDATES = 10
-"""Deals shown to the model: the best-described new ones. Prompt reading dominates on a CPU (~40 tokens/s), so the
-listing is kept to about 1,000 tokens."""
-LISTING_CHARS = 300
+CANDIDATES = 8
+"""Deals shown to the model: the best-described new ones. Prompt reading dominates on a CPU (~40 tokens/s): ten
+deals of 300 characters made a 1,657-token prompt, so the listing is kept to about 1,000 tokens."""
+LISTING_CHARS = 200
 """Characters of an item's text in the listing."""
 DEAL_TOKENS = 120
 """Output budget per pick (URL, price, one sentence; a DealNews URL alone is ~45 tokens): at ~15 tokens/s on two
