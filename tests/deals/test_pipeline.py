@@ -83,6 +83,9 @@ def test_message_gets_the_facts_the_model_left_out(tmp_path):
     [message] = done.messages
     assert message.startswith("Great monitor, buy it.") and "$199.00" in message and "$400.00" in message
     assert "https://deals.example/acme-monitor?iref=rss" in message
+    facts = "Acme monitor, $199, worth about $400: a bargain."
+    done, _ = go(Memory.open(tmp_path / "e.db"), picker(message=facts), dry_run=True)
+    assert done.messages == [f"{facts} https://deals.example/acme-monitor?iref=rss"]  # only the link was missing
 
 
 def test_percent_threshold(tmp_path):

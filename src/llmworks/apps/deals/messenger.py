@@ -41,9 +41,9 @@ def write_message(alert: Alert, *, model=None) -> str:
     missing = [
         f"${v:,.0f}" for v in (alert.price, alert.estimate) if f"{v:,.0f}" not in text.replace("$", "") and v >= 1
     ]
-    if missing or alert.url not in text:
-        text = f"{text}\n{facts(alert)}" if text else facts(alert)
-    return text
+    if missing or not text:
+        return f"{text}\n{facts(alert)}".strip()
+    return text if alert.url in text else f"{text} {alert.url}"
 
 
 def check_urls(urls: list[str]) -> None:
