@@ -151,16 +151,25 @@ def restart_table(feeds: list[str], pricer_dir: Path, threshold: str, kills: int
     print()
 
 
-def agent_table(feed: str, model: str, pricer_dir: Path, budget: float, max_alerts: int, tmp: Path) -> None:
+def agent_table(feed: str, model: str, pricer_dir: Path, budget: float, max_alerts: int, max_steps: int, tmp: Path):
     from llmworks.apps.deals import Memory, PricerEstimator, run_autonomous
     from llmworks.apps.pricer import load_pricer
     from llmworks.events import Progress, ToolStep, final
 
     events = []
     start = time.perf_counter()
-    for event in run_autonomous([feed], model=model, estimator=PricerEstimator(load_pricer(pricer_dir)),
-                                memory=Memory.open(tmp / "agent.db"), budget=budget, max_alerts=max_alerts,
-                                fetch_pages=False, dry_run=True):  # fmt: skip
+    agent = run_autonomous(
+        [feed],
+        model=model,
+        estimator=PricerEstimator(load_pricer(pricer_dir)),
+        memory=Memory.open(tmp / "agent.db"),
+        budget=budget,
+        max_alerts=max_alerts,
+        max_steps=max_steps,
+        fetch_pages=False,
+        dry_run=True,
+    )
+    for event in agent:
         events.append(event)
         if isinstance(event, ToolStep):
             print(f"  → {event.name}({json.dumps(event.arguments)[:80]}) {(event.error or event.result or '')[:80]}")
@@ -192,6 +201,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--budget", type=float, default=0.05)
     parser.add_argument("--max-alerts", type=int, default=1)
+    parser.add_argument("--max-steps", type=int, default=8)
     parser.add_argument("--agent-feed", default=None, help="feed of the agent run (default: the largest)")
     parser.add_argument("--skip", default="", help="comma-separated: selection,restart,agent")
     args = parser.parse_args()
@@ -213,7 +223,7 @@ def main() -> None:
         if "agent" not in skip:
             feed = args.agent_feed or max(feeds, key=lambda f: Path(f).stat().st_size)
             print(f"## Autonomous agent ({Path(feed).name})\n")
-            agent_table(feed, args.model, pricer_dir, args.budget, args.max_alerts, tmp)
+            agent_table(feed, args.model, pricer_dir, args.budget, args.max_alerts, args.max_steps, tmp)
 
 
 if __name__ == "__main__":
