@@ -75,6 +75,8 @@ variants = {
     "overview chunks": {**BASE, "overview": True},
     "section expansion": {**BASE, "expand": True},
     "overview + expansion": {**BASE, "overview": True, "expand": True},
+    "+ whole docs <= 2,500 chars": {**BASE, "overview": True, "expand": True, "whole_documents": 2500},
+    "+ whole docs <= 4,000 chars": {**BASE, "overview": True, "expand": True, "whole_documents": 4000},
 }
 retrievers = {name: Retriever(kb.store, **options) for name, options in variants.items()}
 if args.multi_query:

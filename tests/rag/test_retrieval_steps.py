@@ -17,8 +17,11 @@ LONG_SECTION = "\n\n".join(
     f"Paragraph {n}: the reserve audit of region {n} found {n * 7} open claims and closed them by spring."
     for n in range(1, 16)
 )
+VACATION = " ".join(f"Vacation rule {n}: staff book leave {n} weeks ahead." for n in range(1, 10))
+EXPENSES = " ".join(f"Expense rule {n}: receipts within {n} days." for n in range(1, 10))
 FILES = {
     **CORPUS,
+    "handbook/Policies.md": f"# Policies\n\n## Vacation\n{VACATION}\n\n## Expenses\n{EXPENSES}\n",
     "reports/Audit 2024.md": f"# Audit 2024\n\n## Findings\n{LONG_SECTION}\n\n## Sign-off\nSigned by Ravi Okafor.\n",
 }
 
@@ -72,6 +75,15 @@ def test_a_hit_returns_its_whole_section_once(kb):
     text = findings[0].text
     assert "Paragraph 15:" in text and text.count("Audit 2024 (reports)") == 1  # one context line, pieces in order
     assert text.index("Paragraph 1:") < text.index("Paragraph 15:")
+
+
+def test_a_short_document_can_come_back_whole(kb):
+    question = "vacation rule book leave weeks ahead"
+    sections = [h for h in Retriever(kb.store, overview=False).search(question, 10) if "Policies" in h.source]
+    assert len(sections) == 2 and not any("Vacation" in h.text and "Expense" in h.text for h in sections)
+    whole = Retriever(kb.store, overview=False, whole_documents=2000).search(question, 10)
+    policies = [h for h in whole if "Policies" in h.source]
+    assert len(policies) == 1 and "Vacation rule 1" in policies[0].text and "Expense rule 9" in policies[0].text
 
 
 def test_fusion_choice(kb):
