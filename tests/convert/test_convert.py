@@ -64,6 +64,12 @@ def test_a_missing_library_header_is_env_not_the_models_fault(pi_file):
     assert c.verdict == "env"
 
 
+def test_a_misnamed_standard_header_is_the_models_error(pi_file):
+    reply = "```cpp\n#include <stdint>\nint main() {}\n```"  # SmolLM2 wrote this: <cstdint> or <stdint.h> exist
+    c = final(convert.run(pi_file, model=ScriptedModel([reply]), repairs=0, baseline=False)).result
+    assert c.verdict == "compile-error"
+
+
 def test_bad_input_is_refused_with_the_fix(tmp_path):
     broken = tmp_path / "bad.py"
     broken.write_text("print(1/0)\n")

@@ -50,6 +50,9 @@ def convert_file(
     repairs: RepairsOpt = 3,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="where to write the translation")] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="also time a Cython build")] = True,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", "-n", min=64, help="cap of each reply (default 1536)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of the table")] = False,
 ) -> None:
     """Convert FILE.py to C++ or Rust, verify the output against Python's, repair up to --repairs rounds.
@@ -68,7 +71,15 @@ def convert_file(
     from .render import render
 
     done = render(
-        app.run(file, to=to, model=model, repairs=repairs, out=out, baseline=baseline),
+        app.run(
+            file,
+            to=to,
+            model=model,
+            repairs=repairs,
+            out=out,
+            baseline=baseline,
+            **({"max_tokens": max_tokens} if max_tokens else {}),  # else the app's default
+        ),
         as_json=(lambda c: c.as_json()) if as_json else None,
     )
     if not as_json:

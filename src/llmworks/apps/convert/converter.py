@@ -19,7 +19,15 @@ from llmworks.sandbox import Limits, Run, Sandbox
 
 from . import toolchain as tc
 from .baseline import Baseline, cython_baseline
-from .translators import PY2MANY, Attempt, first_messages, model_translator, py2many_translator, repair_messages
+from .translators import (
+    PY2MANY,
+    REPLY_TOKENS,
+    Attempt,
+    first_messages,
+    model_translator,
+    py2many_translator,
+    repair_messages,
+)
 from .verify import differences
 
 VERDICTS = ("pass", "wrong-output", "compile-error", "timeout", "env")
@@ -27,8 +35,9 @@ REPAIRS = 3
 PYTHON_LIMITS = Limits(wall_s=300, cpu_s=300, memory_mb=4096)
 FEEDBACK_CHARS = 2000  # compiler errors sent back: the first ones matter, a page of template noise does not
 MIN_TIME_S = 0.001  # CPU-time floor for speed-ups: a run below the kernel's accounting grain is not 'infinitely fast'
-# A missing header or crate is the environment's doing (a library not installed), not a wrong translation.
-MISSING_LIBRARY = re.compile(r"fatal error: .*: No such file or directory|can't find crate for|unresolved import")
+# A library's missing header (a path: boost/…, cppitertools/…) or crate is the environment's doing (a library not
+# installed), not a wrong translation; a misnamed standard header (<stdint>) is the model's.
+MISSING_LIBRARY = re.compile(r"fatal error: [\w.+-]+/[\w./+-]+: No such file or directory|can't find crate for")
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,7 @@ def run(
     out: str | Path | None = None,
     baseline: bool = True,
     python_limits: Limits = PYTHON_LIMITS,
+    max_tokens: int = REPLY_TOKENS,
 ) -> Iterator[Event]:
     """Translate the program at `path`, verify it, repair it; Done carries a Conversion. `model='py2many'` uses
     the rule-based transpiler. The translation is written to `out` (default: beside the input, FILE.cpp/FILE.rs)."""
@@ -121,7 +131,7 @@ def run(
     expected = python_run(source, python_limits, box)
     yield Progress(f"Python: {expected.cpu_s:.2f} s CPU")
     conversion = yield from convert(
-        source, python, expected, chain, model=model, repairs=repairs, stream=True, python_limits=python_limits
+        source, python, expected, chain, model=model, repairs=repairs, stream=True, max_tokens=max_tokens
     )
     if conversion.rounds:
         files.atomic_write(target, conversion.code)
@@ -168,7 +178,7 @@ def convert(
     model: str | llm.Model | None,
     repairs: int,
     stream: bool,
-    python_limits: Limits = PYTHON_LIMITS,
+    max_tokens: int = REPLY_TOKENS,
 ) -> Iterator[Event]:
     """The verify-and-repair loop (events while it works; returns the Conversion)."""
     name = model if isinstance(model, str) else getattr(model, "name", None) or llm.get_model(None).name
@@ -178,7 +188,7 @@ def convert(
     if name == PY2MANY:
         translate, repairs = py2many_translator(source, chain.lang), 0
     else:
-        translate = model_translator(model, chain.lang)
+        translate = model_translator(model, chain.lang, max_tokens=max_tokens)
     box = Sandbox(expose=chain.expose)
     first = first_messages(python, chain)
     messages, rounds = first, []
