@@ -83,8 +83,10 @@ def run_command(
     max_alerts: int | None = typer.Option(None, "--max-alerts", help="autonomous: most alerts a run (default 1)"),
     no_fetch: bool = typer.Option(False, "--no-fetch", help="never fetch deal pages, even when feed text is thin"),
 ) -> None:
-    """Scan the feeds once: the model picks the best-described new deals, the pricer estimates each, and deals past
-    the threshold are alerted (alerts a down notifier left are retried first).
+    """Scan the feeds once, estimate each deal, alert on bargains.
+
+    The model picks the best-described new deals, the pricer estimates each, and deals past the threshold are
+    alerted (alerts a down notifier left are retried first).
 
     Examples:
       llmworks deals run --feeds ../shared/data/deals/dfischel/dealnews.xml --dry-run
@@ -137,8 +139,10 @@ def watch(
     budget: float | None = typer.Option(None, "--budget", help="autonomous: most dollars of model calls per scan"),
     no_fetch: bool = typer.Option(False, "--no-fetch", help="never fetch deal pages"),
 ) -> None:
-    """Scan again and again; a failed scan (feed down, model error) is reported and the next one still runs.
-    Safe to kill at any time: the next start neither repeats nor forgets an alert.
+    """Scan again and again, every --every.
+
+    A failed scan (feed down, model error) is reported and the next one still runs. Safe to kill at any time: the
+    next start neither repeats nor forgets an alert.
 
     Examples:
       llmworks deals watch --every 10m --notify ntfy://my-deals
@@ -172,7 +176,7 @@ def list_command(
     n: int = typer.Option(20, "-n", help="how many deals, newest first"),
     alerts: bool = typer.Option(False, "--alerts", help="list the alerts and their delivery state instead"),
 ) -> None:
-    """What the agents have seen (price, estimate, alert state) or, with --alerts, the outbox.
+    """Deals seen (price, estimate, alert state), or the alert outbox.
 
     Examples:
       llmworks deals list -n 50
