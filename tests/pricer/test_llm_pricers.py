@@ -71,3 +71,18 @@ def test_local_smollm2_gives_numbers_or_no_estimate(items):
     assert len(estimates) == 2
     assert all(e is None or 0 < e <= 100_000 for e in estimates)
     assert any(e is not None for e in estimates)  # constrained decoding yields a number
+
+
+def test_a_slow_model_reports_items_done_and_time_left(items, monkeypatch):
+    import itertools
+    import time
+
+    from llmworks.apps.pricer.progress import reporting
+
+    clock = itertools.count(0.0, 5.0)  # every reading of the clock is 5 s later: each item takes ~10 s
+    monkeypatch.setattr(time, "perf_counter", lambda: next(clock))
+    lines: list[str] = []
+    with reporting(lines.append):
+        LLMPricer(model=ScriptedModel(['{"price": 10}'] * 4)).predict(items[:4])
+    assert lines and lines[0].startswith("Priced 1/4 items with llm (about ")
+    assert not any(line.startswith("Priced 4/4") for line in lines)  # nothing to say once done
