@@ -208,5 +208,7 @@ def _pct(value: float | None) -> str:
 
 
 def _one_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return " / ".join(lines[:3])[:200]
+    """A failed round's reason: from its first error line on (a compiler's 'In function …' context is skipped)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if "error" in line.lower()), 0)
+    return " / ".join(lines[start : start + 3])[:200]

@@ -278,7 +278,10 @@ def _problem(verdict: str) -> str:
 
 
 def _first_line(text: str) -> str:
-    return (text.strip().splitlines() or [""])[0][:120]
+    """The line that says what went wrong: the first error line of a compiler's output, else the first line."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()] or [""]
+    said = [line for line in lines if not line.endswith(":")] or lines  # not a heading ("In function …:")
+    return next((line for line in said if "error" in line.lower()), said[0])[:120]
 
 
 def _speedup(python_s: float | None, native_s: float | None) -> float | None:
