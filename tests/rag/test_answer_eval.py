@@ -47,6 +47,16 @@ def test_answer_scores_recall_keywords_and_facts():
     assert wrong["keyword_recall"] == 0.75 and wrong["fact_recall"] == 0.0
 
 
+def test_numbers_the_question_gives_are_not_facts_of_the_answer():
+    question = "When is Homellm version 2.0 scheduled for release?"
+    reference = "Homellm version 2.0 is scheduled for release in Q1 2025."
+    right = answer_scores([], reference, "In Q1 2025.", known=True, question=question)
+    wrong = answer_scores([], reference, "Version 2.0 comes in Q3 2025.", known=True, question=question)
+    assert right["fact_recall"] == 1.0 and wrong["fact_recall"] == 0.5  # "2.0" restates the question
+    only_given = answer_scores([], "Emily did, in 2022.", "Emily.", known=True, question="Who led in 2022?")
+    assert only_given["fact_recall"] is None
+
+
 def test_a_declined_answer_scores_nothing_and_counts_as_idk():
     scores = answer_scores(["Lisa"], "Lisa, $2M.", "I don't know. Lisa $2M", known=False)
     assert scores == {"keyword_recall": 0.0, "fact_recall": 0.0, "idk_rate": 1.0}

@@ -3,8 +3,9 @@
 A 1-5 grade from a judge model is only as good as the judge, and offline the judge would be a small model. These
 scores need no model: they compare the answer's text with the test's keywords and the reference's numbers.
 - keyword recall: share of the test's keywords that occur in the answer (case-insensitive, as retrieval's metrics);
-- fact recall: share of the reference answer's numbers (amounts, counts, percentages, years) stated in the answer,
-  compared by value ("$2M" = "2 million" = "2,000,000"); only for references that state a number;
+- fact recall: share of the reference answer's numbers (amounts, counts, percentages, years, quarters) stated in
+  the answer, compared by value ("$2M" = "2 million" = "2,000,000"); numbers the question itself gives ("in 2022",
+  "version 2.0") are not facts of the answer and are left out; only for references that state another number;
 - "I don't know" rate: share of answerable questions the answer declined.
 They reward recall, not precision: an answer that pastes its whole context would score well, which the
 "I don't know" guard's grounding check and the short answers asked for keep in bounds; `--judge` still grades.
@@ -39,11 +40,13 @@ def numbers(text: str) -> set[float | str]:
     return found
 
 
-def answer_scores(keywords: list[str], reference: str, answer: str, *, known: bool) -> dict[str, float | None]:
+def answer_scores(
+    keywords: list[str], reference: str, answer: str, *, known: bool, question: str = ""
+) -> dict[str, float | None]:
     """Keyword recall, numeric-fact recall (None when the reference states no number) and the "I don't know" flag
     (None when there is no reference answer: declining may then be right)."""
     text = answer.lower() if known else ""
-    wanted = numbers(reference)
+    wanted = numbers(reference) - numbers(question)
     return {
         "keyword_recall": sum(kw.lower() in text for kw in keywords) / len(keywords) if keywords else 0.0,
         "fact_recall": len(wanted & numbers(text)) / len(wanted) if wanted else None,

@@ -187,7 +187,9 @@ def run_eval(
             started = time.perf_counter()
             found = answer(test.question, retriever, model=model, k=answer_k)
             scored.answer, scored.answer_seconds = found.text, time.perf_counter() - started
-            scored.answer_scores = answer_scores(test.keywords, test.reference_answer, found.text, known=found.known)
+            scored.answer_scores = answer_scores(
+                test.keywords, test.reference_answer, found.text, known=found.known, question=test.question
+            )
         if judge is not None:
             scored.judgement = judge_answer(test, scored.answer, judge=judge)
         report.results.append(scored)
