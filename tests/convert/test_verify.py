@@ -39,3 +39,19 @@ def test_the_program_is_taken_from_the_reply():
     cut_off = '```rust\nfn main() {\n    println!("hi");'  # the token cap ended the reply inside the block
     assert extract_code(cut_off, "rust").startswith("fn main()")
     assert extract_code("int main() { return 0; }", "cpp") == "int main() { return 0; }\n"
+
+
+def test_compiler_feedback_names_missing_headers_and_drops_include_chains():
+    from llmworks.apps.convert.converter import compiler_feedback
+
+    gcc = """In file included from /usr/include/c++/12/ext/atomicity.h:35,
+                 from main.cpp:1:
+main.cpp: In function 'int main()':
+main.cpp:21:51: error: 'setprecision' is not a member of 'std'
+   21 |     std::cout << std::setprecision(12) << result;
+main.cpp:22:9: error: 'accumulate' is not a member of 'std'
+note: 'std::vector' is defined in header '<vector>'; did you forget to '#include <vector>'?"""
+    feedback = compiler_feedback(gcc)
+    assert feedback.splitlines()[0] == "Missing headers: #include <iomanip> #include <numeric> #include <vector>"
+    assert "In file included" not in feedback and "from main.cpp:1" not in feedback
+    assert "main.cpp:21:51: error: 'setprecision' is not a member of 'std'" in feedback

@@ -33,6 +33,28 @@ from .verify import differences
 VERDICTS = ("pass", "wrong-output", "compile-error", "timeout", "env")
 REPAIRS = 3
 PYTHON_LIMITS = Limits(wall_s=300, cpu_s=300, memory_mb=4096)
+NOISE = re.compile(r"\s*(In file included from|from \S+:\d+[:,]|.*note: candidate|.*note: +template argument)")
+# Where the standard library's most used names live, for "'X' is not a member of 'std'" (g++ names only some).
+STD_HEADERS = {
+    **dict.fromkeys(["setprecision", "setw", "setfill"], "iomanip"),
+    **dict.fromkeys(["clock", "time", "clock_t"], "ctime"),
+    **dict.fromkeys(["sqrt", "pow", "fabs", "floor", "ceil", "log", "exp"], "cmath"),
+    **dict.fromkeys(["sort", "reverse", "min_element", "max_element", "swap", "fill"], "algorithm"),
+    **dict.fromkeys(["accumulate", "iota", "gcd", "lcm"], "numeric"),
+    **dict.fromkeys(["int64_t", "uint64_t", "int32_t", "uint32_t", "uint8_t"], "cstdint"),
+    **dict.fromkeys(["printf", "puts", "snprintf"], "cstdio"),
+    "chrono": "chrono",
+    "vector": "vector",
+    "string": "string",
+    "to_string": "string",
+    "map": "map",
+    "unordered_map": "unordered_map",
+    "set": "set",
+    "unordered_set": "unordered_set",
+    "numeric_limits": "limits",
+    "ostringstream": "sstream",
+    "stringstream": "sstream",
+}
 FEEDBACK_CHARS = 2000  # compiler errors sent back: the first ones matter, a page of template noise does not
 MIN_TIME_S = 0.001  # CPU-time floor for speed-ups: a run below the kernel's accounting grain is not 'infinitely fast'
 # A library's missing header (a path: boost/…, cppitertools/…) or crate is the environment's doing (a library not
@@ -220,7 +242,7 @@ def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[
         if not built.ok:
             errors = (built.stderr or built.stdout or f"compiler stopped: {built.stopped}").strip()
             verdict = "env" if MISSING_LIBRARY.search(errors) else "compile-error"
-            return verdict, errors[:FEEDBACK_CHARS], None
+            return verdict, compiler_feedback(errors), None
         ran = box.run(["./main"], workdir=work, limits=native_limits(expected))
     if ran.stopped in ("timeout", "cpu"):
         return "timeout", f"It did not finish within {native_limits(expected).cpu_s} s of CPU time.", None
@@ -231,6 +253,18 @@ def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[
     if diff:
         return "wrong-output", "The output differs from Python's:\n" + "\n".join(diff), ran.cpu_s
     return "pass", "", ran.cpu_s
+
+
+def compiler_feedback(errors: str) -> str:
+    """The compiler's errors as the model gets them: the headers it says are missing first, then the errors without
+    the include chains and candidate lists that fill a small model's window with noise."""
+    headers = set(re.findall(r"#include <([\w./]+)>", errors))  # g++'s own "did you forget to '#include <…>'"
+    headers |= {STD_HEADERS[n] for n in re.findall(r"[‘'](\w+)[’'] is not a member of [‘']std[’']", errors)
+                if n in STD_HEADERS}  # fmt: skip
+    headers = sorted(headers)
+    kept = [line for line in errors.splitlines() if not NOISE.match(line)]
+    text = "\n".join(kept)[:FEEDBACK_CHARS]
+    return (f"Missing headers: {' '.join(f'#include <{h}>' for h in headers)}\n" if headers else "") + text
 
 
 def _read_program(source: Path) -> str:

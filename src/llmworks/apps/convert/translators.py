@@ -34,8 +34,14 @@ PROMPT = (
     "library is available.\n"
     "Mind Python's semantics: integers never overflow (use 64-bit or wider types where values grow), `//` and `%` "
     "round towards negative infinity, `/` is floating-point division, and printed floats and lists must look "
-    "exactly as Python prints them.\n\n```python\n{code}\n```"
+    "exactly as Python prints them. Keep every constant as it is. {includes}\n\n```python\n{code}\n```"
 )
+# As the course's prompt does: small models forget headers (std::setprecision without <iomanip> cost the 1.5B a
+# whole conversion of the pi program in four rounds).
+INCLUDES = {
+    "cpp": "#include every header you use (<iomanip> for std::setprecision, <chrono> for timing, <cstdint>, ...).",
+    "rust": "Use no external crates.",
+}
 REPAIR = "That program failed: {problem}\n{detail}\n\nReply with the whole corrected program in one ```{fence} block."
 _FENCED = re.compile(r"```[ \t]*([\w+#-]*)[ \t]*\n(.*?)(?:```|\Z)", re.S)
 
@@ -55,7 +61,13 @@ Translate = Callable[[list[llm.Message]], Iterator[str | Attempt]]
 def first_messages(python: str, chain: Toolchain) -> list[llm.Message]:
     lang = LANGUAGES[chain.lang]
     system = SYSTEM.format(lang=lang, fence=FENCE[chain.lang])
-    user = PROMPT.format(lang=lang, facts=system_facts(), command=chain.command_text(), code=python.strip())
+    user = PROMPT.format(
+        lang=lang,
+        facts=system_facts(),
+        command=chain.command_text(),
+        includes=INCLUDES[chain.lang],
+        code=python.strip(),
+    )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
