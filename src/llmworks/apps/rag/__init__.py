@@ -7,6 +7,7 @@
     a = kb.answer("Who won the IIOTY award?")      # the same, run to the end: a.text, a.sources, a.hits
     chat = kb.chat(); chat.run("Who is Ravi?"); chat.run("And his salary?")   # follow-ups understood
     kb.evaluate(load_tests("tests.jsonl")).overall()   # {"mrr", "ndcg", "coverage", "n"}
+    kb.evaluate(tests, answers=True).by_category()      # + keyword_recall, fact_recall, idk_rate (no judge model)
 
 Every long job is also an event stream (`run_ingest`, `run_eval`): its Progress is what a renderer shows.
 """
