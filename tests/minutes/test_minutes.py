@@ -67,7 +67,7 @@ def test_invented_items_are_dropped_and_counted_real_ones_keep_quote_and_time():
         decisions=[
             decision("Park budget approved", "i move that we approve the park budget"),
             decision("A stadium will be built", "we will build a new stadium downtown"),
-            decision("Approved", "motion carries"),  # two words prove nothing: found anywhere in a meeting
+            decision("Approved", "Mayor Lee: carries"),  # one word said proves nothing: found anywhere
         ],
         action_items=[
             action("Send the report", "please send the report to the board", owner="Ana", due="Friday"),

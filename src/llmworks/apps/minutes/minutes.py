@@ -26,7 +26,7 @@ AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".flac", ".we
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".srt", ".vtt", ".json", ".jsonl")
 PART_TOKENS = 2500  # transcript tokens per part: at ~40 tok/s prompt speed a part is ~1 minute on the 1.5B
 REPLY_TOKENS = 900  # one part's notes as JSON
-MIN_QUOTE_WORDS = 3  # shorter "quotes" ("yes", "the motion") are found anywhere and prove nothing
+MIN_QUOTE_WORDS = 2  # a one-word "quote" ("yes", "budget") is found anywhere and proves nothing
 
 SYSTEM = (
     "You write meeting minutes from a transcript. Use only what the transcript says: never invent names, dates, "
@@ -246,8 +246,9 @@ def _checked(
     proposed = [0, 0]
 
     def evidence(quote: str, kind: str):
-        found = index.find(quote) if len(words(quote)) >= MIN_QUOTE_WORDS else None
-        if found is None:
+        found = index.find(quote)
+        if found is None or len(words(found.quote)) < MIN_QUOTE_WORDS:  # counted on what was said, not the label
+            found = None
             dropped[kind] += 1
         return found
 
