@@ -109,6 +109,7 @@ def llmworks_home(request, tmp_path_factory, monkeypatch):
     """Every test gets its own LLMWORKS_HOME, so call logs and databases never leak between tests."""
     home = tmp_path_factory.mktemp("llmworks_home")
     monkeypatch.setenv("LLMWORKS_HOME", str(home))
+    monkeypatch.setenv("LLMWORKS_CACHE_DIR", str(home / "cache"))  # the machine-wide embedding cache, private too
     # the fast 135M model wherever the model does not matter; tests of the default or of quality name
     # local/qwen2.5-1.5b and are marked slow. A `dotenv` test's .env may set the model: the env var would win.
     if request.node.get_closest_marker("dotenv"):
