@@ -55,10 +55,3 @@ note: 'std::vector' is defined in header '<vector>'; did you forget to '#include
     assert feedback.splitlines()[0] == "Missing headers: #include <iomanip> #include <numeric> #include <vector>"
     assert "In file included" not in feedback and "from main.cpp:1" not in feedback
     assert "main.cpp:21:51: error: 'setprecision' is not a member of 'std'" in feedback
-
-
-def test_grouped_digits_reach_the_model_plain():
-    from llmworks.apps.convert.translators import plain_numbers
-
-    code = 'n = 100_000_000  # 1_000 in a comment stays\ns = "1_000"\nx, y = 0x_FF, 1_0.5e1_0\n'
-    assert plain_numbers(code) == 'n = 100000000  # 1_000 in a comment stays\ns = "1_000"\nx, y = 0xFF, 10.5e10\n'

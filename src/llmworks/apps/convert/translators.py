@@ -6,12 +6,10 @@ the next attempt's source text and what it cost. py2many ignores feedback: it is
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 import sys
 import tempfile
-import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +60,6 @@ Translate = Callable[[list[llm.Message]], Iterator[str | Attempt]]
 
 def first_messages(python: str, chain: Toolchain) -> list[llm.Message]:
     lang = LANGUAGES[chain.lang]
-    python = plain_numbers(python)
     system = SYSTEM.format(lang=lang, fence=FENCE[chain.lang])
     user = PROMPT.format(
         lang=lang,
@@ -72,21 +69,6 @@ def first_messages(python: str, chain: Toolchain) -> list[llm.Message]:
         code=python.strip(),
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
-
-
-def plain_numbers(python: str) -> str:
-    """`100_000_000` written `100000000`: the same program, but the 1.5B read the grouped form as 1,000,000 in four
-    translations of the course's pi program out of four."""
-    lines = python.splitlines(keepends=True)
-    try:
-        numbers = [t for t in tokenize.generate_tokens(io.StringIO(python).readline) if t.type == tokenize.NUMBER]
-    except (tokenize.TokenError, SyntaxError):
-        return python
-    for token in reversed([t for t in numbers if "_" in t.string]):  # from the end: earlier offsets stay valid
-        (row, start), (_, end) = token.start, token.end
-        line = lines[row - 1]
-        lines[row - 1] = line[:start] + token.string.replace("_", "") + line[end:]
-    return "".join(lines)
 
 
 def repair_messages(first: list[llm.Message], reply: str, problem: str, detail: str, lang: str) -> list[llm.Message]:
