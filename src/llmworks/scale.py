@@ -11,13 +11,38 @@ Workers read the same LLMWORKS_* settings (models dir, cache) as the caller: the
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .errors import LlmworksError
 
 LOCAL = "local"
 """`ray=LOCAL`: start Ray in this process with the machine's cores (no cluster needed)."""
+FAN_OUT = 2048
+"""Texts handed to Ray at once by batch jobs that save as they go (RAG ingest, the pricer's embedding cache): eight
+tasks of `embed`'s chunk, so every core has work while a kill still loses little."""
+MIN_CHUNK = 16
+"""Fewer texts than this are not worth a task: a worker's round trip costs more than embedding them here."""
+_active: list[str] = []
+
+
+@contextmanager
+def using(address: str | None) -> Iterator[None]:
+    """Within the block, batch embeddings (`llmworks.embed.embed`, RAG ingest, the pricer's fits) run on Ray at
+    `address` ("local" or a cluster); None leaves them in this process. Commands wrap their work in this."""
+    if address:
+        _active.append(address)
+    try:
+        yield
+    finally:
+        if address:
+            _active.pop()
+
+
+def active() -> str | None:
+    """The Ray address batch work goes to now, or None."""
+    return _active[-1] if _active else None
 
 
 def _connect(address: str) -> None:
@@ -64,13 +89,17 @@ def _embed_chunk(job: tuple[list[str], str | None]):
 
 
 def embed(texts: Sequence[str], *, model: str | None = None, ray: str | None = None, chunk: int = 256):
-    """Unit vectors of `texts` (n, dimensions), as `llm.embed` gives them, computed here or on Ray by chunks."""
+    """Unit vectors of `texts` (n, dimensions), as `llm.embed` gives them, computed here or on Ray in chunks of at
+    most `chunk` (at least eight chunks when there are enough texts, so every core of a cluster gets work)."""
+    import math
+
     import numpy as np
 
     from . import llm
 
     texts = list(texts)
-    if not ray or len(texts) <= chunk:
+    size = max(MIN_CHUNK, min(chunk, math.ceil(len(texts) / 8)))
+    if not ray or len(texts) <= size:
         return llm.embed(texts, model=model).vectors
-    parts = ray_map(_embed_chunk, [(list(c), model) for c in chunked(texts, chunk)], address=ray)
+    parts = ray_map(_embed_chunk, [(list(c), model) for c in chunked(texts, size)], address=ray)
     return np.concatenate(parts)

@@ -34,3 +34,44 @@ def test_embeddings_on_ray_equal_the_single_process_ones(ray_local):
     there = scale.embed(texts, ray=ray_local, chunk=16)  # three tasks, on worker processes
     assert there.shape == here.shape == (40, 384)
     assert np.allclose(there, here, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_pricer_fit_with_ray_gives_the_single_process_estimates(ray_local, tmp_path, monkeypatch):
+    from llmworks.apps.pricer import Item, make_pricer
+
+    words = ["cordless drill", "guitar strings", "laser printer", "car wax", "phone case", "stand mixer"]
+    items = [
+        Item(title=f"{w} {i}", price=10.0 + 7 * i, text=f"{w} model {i}, {i % 5} pack, steel and plastic")
+        for i, w in enumerate(words * 8)
+    ]
+    train, test = items[:40], items[40:]
+    monkeypatch.setenv("LLMWORKS_CACHE_DIR", str(tmp_path / "here"))
+    here = make_pricer("knn").fit(train).predict(test)
+    monkeypatch.setenv("LLMWORKS_CACHE_DIR", str(tmp_path / "ray"))  # an empty cache: everything embedded on Ray
+    with scale.using(ray_local):
+        there = make_pricer("knn").fit(train).predict(test)
+    assert np.allclose(there, here, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_rag_ingest_with_ray_gives_the_single_process_index(ray_local):
+    from llmworks.apps.rag import ingest, open_store
+
+    docs = {
+        f"notes/doc{i}.md": f"# Note {i}\n\nProduct {i} costs ${i * 10} and ships from city {i % 4}." for i in range(24)
+    }
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as root:
+        for rel, text in docs.items():
+            (Path(root) / rel).parent.mkdir(parents=True, exist_ok=True)
+            (Path(root) / rel).write_text(text)
+        here, there = open_store(kind="faiss"), open_store(kind="faiss")
+        ingest(root, here)
+        with scale.using(ray_local):
+            ingest(root, there)
+    a, b = here.all(vectors=True), there.all(vectors=True)
+    assert a.ids == b.ids and len(a.ids) == 24
+    assert np.allclose(a.vectors, b.vectors, atol=1e-5)

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
 
 PRICER_HELP = "pricer name (llmworks pricer models), or a folder saved by `pricer train`"
 MODEL_HELP = "language model for the llm/rag pricers (provider/model)"
+RAY_HELP = "embed on Ray: 'local' (this machine's cores) or a cluster address (ray://head:10001)"
 
 
 def _options(pairs: list[str] | None) -> dict:
@@ -117,24 +118,27 @@ def train(
     model: list[str] | None = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
     llm: str | None = typer.Option(None, "--llm", hidden=True),
     set_: list[str] | None = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
+    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Fit a pricer and save it.  Example: llmworks pricer train --pricer ensemble --data items.jsonl --out m/ens"""
     from llmworks.apps.pricer.workflow import run_train
+    from llmworks.scale import using
 
     from .render import render
 
     name, llm_model = _pricer_and_model(pricer, model, llm)
-    trained = render(
-        run_train(
-            name,
-            data,
-            out,
-            extra=extra,
-            llm_model=llm_model,
-            options=_options(set_),
-            **_given(extra_weight=extra_weight),
-        )
-    ).result
+    with using(ray):
+        trained = render(
+            run_train(
+                name,
+                data,
+                out,
+                extra=extra,
+                llm_model=llm_model,
+                options=_options(set_),
+                **_given(extra_weight=extra_weight),
+            )
+        ).result
     typer.echo(f"trained {trained.pricer.name} in {trained.seconds:.1f}s → {trained.path}")
     if hasattr(trained.pricer, "blend"):
         typer.echo("blend: " + ", ".join(f"{k}={v:.3f}" for k, v in trained.pricer.blend.items()))
@@ -157,9 +161,11 @@ def eval_(
     plot: Path | None = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object only"),
     quiet: bool = typer.Option(False, "-q", help="no per-item listing"),
+    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Score a pricer: mean error, RMSLE, hit rate.  Example: llmworks pricer eval --pricer tfidf --data items.jsonl"""
     from llmworks.apps.pricer.workflow import run_eval
+    from llmworks.scale import using
 
     from .render import render
 
@@ -178,7 +184,8 @@ def eval_(
     )
     if plot:  # written before the JSON line, which stays the last word
         events = _plotted(events, plot)
-    result = render(events, as_json=summary).result
+    with using(ray):
+        result = render(events, as_json=summary).result
     if as_json:
         return
     report = result.report
@@ -219,9 +226,11 @@ def leaderboard(
     llm: str | None = typer.Option(None, "--llm", hidden=True),
     llm_n: int | None = typer.Option(None, help="test items for the llm/rag pricers (default 50; 0: all)"),
     out: Path | None = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
+    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
     from llmworks.apps.pricer.workflow import run_leaderboard
+    from llmworks.scale import using
 
     from .render import render
 
@@ -234,9 +243,12 @@ def leaderboard(
     options = _given(n=n, seed=seed, extra_weight=extra_weight, llm_n=llm_n)
     if llm_n == 0:
         options["llm_n"] = None  # every test item
-    board = render(
-        run_leaderboard(data, models=pricers.split(",") if pricers else None, extra=extra, llm_model=model, **options)
-    ).result
+    with using(ray):
+        board = render(
+            run_leaderboard(
+                data, models=pricers.split(",") if pricers else None, extra=extra, llm_model=model, **options
+            )
+        ).result
     typer.echo(board.markdown())
     typer.echo("")
     typer.echo(board.csv(), nl=False)

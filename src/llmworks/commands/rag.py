@@ -11,11 +11,12 @@ rag = typer.Typer(
     no_args_is_help=True,
 )
 
-DB_HELP = "Chroma index folder (default: <data dir>/rag/chroma)"
+DB_HELP = "Chroma index folder (default: <data dir>/rag/chroma), or a Chroma server URL (http://host:8000)"
+RAY_HELP = "embed on Ray: 'local' (this machine's cores) or a cluster address (ray://head:10001)"
 DOCS_HELP = "Ingest this folder into an in-memory FAISS index for this run instead of using --db"
 
 
-def _open(db: Path | None, docs: Path | None = None):
+def _open(db: str | None, docs: Path | None = None):
     from llmworks.apps.rag import KnowledgeBase
 
     from .render import render
@@ -30,13 +31,14 @@ def _open(db: Path | None, docs: Path | None = None):
 @rag.command()
 def ingest(
     folder: Path = typer.Argument(..., help="Folder of .md/.txt/.pdf/.html files (searched recursively)"),
-    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", help="Characters per chunk at most (100-20,000; default 1,000)"
     ),
     chunk_overlap: int | None = typer.Option(
         None, "--chunk-overlap", help="Characters shared by consecutive pieces (default 150)"
     ),
+    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
 
@@ -64,15 +66,18 @@ def ingest(
         64,
     )  # before the index is even opened
     documents(folder)
+    from llmworks.scale import using
+
     kb = KnowledgeBase.open(db)
-    report = render(kb.run_ingest(folder, **chunking)).result
+    with using(ray):
+        report = render(kb.run_ingest(folder, **chunking)).result
     typer.echo(report.summary())
 
 
 @rag.command()
 def ask(
     question: str = typer.Argument(..., help="Your question"),
-    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
     k: int | None = typer.Option(None, "-k", help="Chunks given to the model (default 5)"),
     model: str | None = typer.Option(None, "-m", "--model", help="provider/model (default: LLMWORKS_MODEL)"),
     show_chunks: bool = typer.Option(False, "--chunks", help="Also print the retrieved chunks"),
@@ -110,7 +115,7 @@ def ask(
 
 @rag.command()
 def plot(
-    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
     dims: int = typer.Option(2, "--dims", help="2 or 3"),
     out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: <data dir>/rag/vectors.html)"),
 ) -> None:
@@ -129,7 +134,7 @@ def plot(
 @rag.command("eval")
 def eval_(
     tests: Path = typer.Argument(..., help='JSON lines: {"question", "keywords", "reference_answer", "category"}'),
-    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
     k: int | None = typer.Option(None, "-k", help="Chunks retrieved per question (default 10)"),
     answers: bool = typer.Option(
         False,

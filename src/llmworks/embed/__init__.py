@@ -24,6 +24,8 @@ def dimensions(model: str = DEFAULT) -> int:
 
 def embed(texts: list[str], *, model: str = DEFAULT, batch_size: int = 32, progress: bool = False) -> np.ndarray:
     """Embed `texts` → (len(texts), dims) float32 array of unit vectors."""
-    from .. import llm
+    from .. import llm, scale
 
+    if scale.active():  # a --ray command: chunks of the batch on Ray's workers, results in order
+        return scale.embed(texts, model=model, ray=scale.active())
     return llm.embed(texts, model=model, batch_size=batch_size, progress=progress).vectors

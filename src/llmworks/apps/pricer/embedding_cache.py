@@ -154,22 +154,27 @@ def _adopt_legacy(db, model: str, texts: dict[str, str], dims: int) -> dict[str,
 
 
 def _embed_missing(db, embedder, texts: list[str], keys: list[str]) -> dict[str, np.ndarray]:
-    from ... import llm
+    from ... import llm, scale
 
+    batch = scale.FAN_OUT if scale.active() else BATCH
     rate = _speed(db, embedder.name)
     if len(texts) > BATCH:
         report(f"Embedding {len(texts):,} new texts with {embedder.name} (about {duration(len(texts) / rate)})…")
     out: dict[str, np.ndarray] = {}
     started = last_report = time.perf_counter()
-    for start in range(0, len(texts), BATCH):
-        vectors = llm.embed(texts[start : start + BATCH], model=embedder).vectors.astype(np.float32)
-        rows = [(embedder.name, k, v.tobytes()) for k, v in zip(keys[start : start + BATCH], vectors)]
+    for start in range(0, len(texts), batch):
+        part = texts[start : start + batch]
+        if scale.active():  # a --ray command: this batch's chunks on Ray's workers
+            vectors = scale.embed(part, model=embedder.name, ray=scale.active()).astype(np.float32)
+        else:
+            vectors = llm.embed(part, model=embedder).vectors.astype(np.float32)
+        rows = [(embedder.name, k, v.tobytes()) for k, v in zip(keys[start : start + batch], vectors)]
         db.execute("BEGIN IMMEDIATE")
         db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
         db.execute("COMMIT")
-        out.update(zip(keys[start : start + BATCH], vectors))
+        out.update(zip(keys[start : start + batch], vectors))
         done, now = len(out), time.perf_counter()
-        if done >= BATCH:  # a few texts time the start-up, not the speed; kept as it goes, for the next estimate
+        if done >= batch:  # a few texts time the start-up, not the speed; kept as it goes, for the next estimate
             rate = done / (now - started)
             db.execute("INSERT OR REPLACE INTO speeds VALUES (?, ?)", (embedder.name, rate))
         if now - last_report > 8 and done < len(texts):

@@ -284,8 +284,11 @@ def _embed_and_save(
     """Embed batch by batch and save every `save_every` chunks, so an interrupted ingest keeps what it has done."""
     import numpy as np
 
+    from ... import scale
     from ...embed import embed
 
+    if scale.active():  # on Ray: big windows, each embedded in one fanned-out call
+        save_every = batch_size = max(save_every, scale.FAN_OUT)
     items = [(w, c) for w in work for c in w.chunks]
     cleared: set[str] = set()
     done = 0
