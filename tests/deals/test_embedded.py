@@ -19,7 +19,10 @@ def test_dry_run_on_the_embedded_model_offline(tmp_path, no_network, capsys):
     )
     args = ["deals", "run", "-f", str(FIXTURES / "deals.xml"), "--dry-run", "--pricer", "constant"]
     assert main([*args, "--train-data", str(items)]) == 0, capsys.readouterr().err
-    out = capsys.readouterr().out
-    listed = [line for line in out.splitlines() if line.strip().startswith("https://deals.example/")]
-    assert listed and all(url.strip() in (FIXTURES / "deals.xml").read_text() for url in listed)
+    out, err = capsys.readouterr()
+    assert "Read 5 of 5 items in 1 feeds; 3 new with a clear price" in err
+    # a 135M model may mangle every URL: then the check drops its picks; whatever is printed is in the feed
+    listed = [line.strip() for line in out.splitlines() if line.strip().startswith("https://")]
+    assert all(url in (FIXTURES / "deals.xml").read_text() for url in listed)
     assert out.count("evidence: ") == len(listed)
+    assert listed or "Dropped a pick" in err
