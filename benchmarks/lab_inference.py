@@ -53,9 +53,7 @@ def main() -> None:
         cells += [f"{r.tokens_per_s:.1f}" if r.tokens_per_s else "—", f"{r.perplexity:.2f}" if r.perplexity else "—"]
         print(f"| {r.model} | {r.runtime} | {r.weights} | " + " | ".join(cells) + " |")
     if rows:
-        print(
-            f"\nperplexity over {rows[0].ppl_tokens} tokens of the paragraph; replies capped at {args.max_tokens}"
-        )
+        print(f"\nperplexity over {rows[0].ppl_tokens} tokens of the paragraph; replies capped at {args.max_tokens}")
 
 
 if __name__ == "__main__":
