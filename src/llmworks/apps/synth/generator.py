@@ -2,7 +2,8 @@
 duplicates turned away with their reason, each finished batch committed so a killed run resumes.
 
 Reproducible: decoding is greedy (temperature 0) and each row's variety comes from hints drawn from a random
-generator seeded by (seed, batch, attempt) — an enum value, a first letter for a free-text field, the row's number.
+generator seeded by (seed, batch, attempt) — an enum value, a first letter for a free-text field, a value not yet
+used for each unique field (a small model otherwise repeats the ids of its examples in every batch).
 The model layer has no sampling seed, so hints carry the seed: the same seed and model give the same rows.
 """
 
@@ -26,6 +27,7 @@ from . import export
 from .dedup import Deduper
 from .report import Report, build
 from .spec import Spec
+from .unique import free
 from .validate import Checker, judge
 from .workdir import WorkDir
 
@@ -38,6 +40,9 @@ BUDGET = 3
 """At most this many times the batches a run needs when every row is kept; then it stops with what it has."""
 ROW_TOKENS = 24
 """Output tokens budgeted per field of a row (JSON keys included), for the reply cap."""
+SHOWN = 20
+"""Most recent values of each unique field a prompt names as used (older ones cost prompt tokens, and hints avoid
+all of them)."""
 LETTERS = "ABCDEFGHIJKLMNOPRSTVW"
 SYSTEM = (
     "You generate realistic, varied synthetic test data for software tests. Values look like real business records: "
@@ -115,10 +120,13 @@ def generate(
             stats: Counter = Counter()
             # rows are numbered by how many were asked for, so a dropped row's number (and id) is not asked again
             asked = counters.get("asked", 0)
-            for row in _ask(spec, wanted, asked, seed, batch, fails, model, temperature, stats):
+            # unique values in use; values handed out as hints or repairs join them, so none is offered twice
+            taken = {name: dict(values) for name, values in checker.seen.items()}
+            fix = random.Random(f"{seed}:{batch}:{fails}:repair")
+            for row in _ask(spec, wanted, asked, seed, batch, fails, model, temperature, stats, taken):
                 verdict, reasons = judge(row, checker, deduper)
                 if verdict == "invalid":
-                    row = _repair(spec, row, reasons, model)
+                    row = _repair(spec, row, reasons, model, _offers(spec, row, checker, taken, fix))
                     if row is not None:
                         verdict, reasons = judge(row, checker, deduper)
                     if verdict == "invalid":
@@ -169,12 +177,12 @@ def generate(
         raise
 
 
-def _ask(spec, wanted, start, seed, batch, attempt, model, temperature, stats) -> list[Any]:
+def _ask(spec, wanted, start, seed, batch, attempt, model, temperature, stats, taken) -> list[Any]:
     """One constrained call for `wanted` rows; [] when the reply is not the JSON asked for."""
     schema = _batch_schema(spec.schema, wanted)
     try:
         reply = llm.structured(
-            batch_prompt(spec, wanted, start, random.Random(f"{seed}:{batch}:{attempt}")),
+            batch_prompt(spec, wanted, start, random.Random(f"{seed}:{batch}:{attempt}"), taken),
             schema=_schema_type(schema),
             model=model,
             system=SYSTEM,
@@ -189,11 +197,12 @@ def _ask(spec, wanted, start, seed, batch, attempt, model, temperature, stats) -
     return reply.output.rows
 
 
-def _repair(spec: Spec, row, problems: list[str], model) -> Any:
-    """One call to fix a row, told what is wrong with it; the fixed row (None if the reply was unreadable)."""
+def _repair(spec: Spec, row, problems: list[str], model, offers: list[str] | None = None) -> Any:
+    """One call to fix a row, told what is wrong with it (and which free values to use); the fixed row (None if the
+    reply was unreadable)."""
     prompt = (
         f"{_describe(spec)}\n\nThis row is wrong:\n{json.dumps(row, ensure_ascii=False)}\n\nProblems:\n"
-        + "\n".join(f"- {p}" for p in problems)
+        + "\n".join(f"- {p}" for p in [*problems, *(offers or [])])
         + "\n\nWrite the corrected row: fix every problem, keep the rest as it is."
     )
     try:
@@ -210,11 +219,29 @@ def _repair(spec: Spec, row, problems: list[str], model) -> Any:
         return None
 
 
-def batch_prompt(spec: Spec, wanted: int, start: int, rng: random.Random) -> str:
-    """The request for rows start+1 … start+wanted, each with a few seeded hints for variety."""
+def _offers(spec: Spec, row, checker: Checker, taken: dict, rng: random.Random) -> list[str]:
+    """For each unique field whose value the row repeats: a free value valid for the field, else the values in use.
+    Told only "already used", a small model writes the same value again."""
+    lines = []
+    for name in checker.clashing(row):
+        value = free(spec.schema["properties"][name], taken[name], rng, like=row.get(name))
+        if value is None:
+            lines.append(f"{name} values already used, pick another: {_recent(checker.seen[name])}")
+        else:
+            taken[name][value] = None
+            lines.append(f"use {name} {value!r} instead: no row has it yet")
+    return lines
+
+
+def batch_prompt(spec: Spec, wanted: int, start: int, rng: random.Random, taken: dict | None = None) -> str:
+    """The request for rows start+1 … start+wanted, each with a few seeded hints for variety. `taken` holds each
+    unique field's values in use (value -> row index, oldest first); the recent ones are named, the hinted ones
+    join them."""
+    taken = taken if taken is not None else {name: {} for name in spec.unique}
     lines = [_describe(spec), ""]
     lines.append(f"Write rows {start + 1} to {start + wanted} of this data set ({wanted} rows), all different.")
-    hints = [_hints(spec, rng) for _ in range(wanted)]
+    lines += [f"Already used, never repeat: {name} {_recent(values)}" for name, values in taken.items() if values]
+    hints = [_hints(spec, rng, taken) for _ in range(wanted)]
     if any(hints):
         lines.append("Make them vary like this:")
         lines += [f"- row {start + i + 1}: {h}" for i, h in enumerate(hints) if h]
@@ -241,18 +268,30 @@ def _describe(spec: Spec) -> str:
     return "\n".join(lines)
 
 
-def _hints(spec: Spec, rng: random.Random) -> str:
-    """An enum value for each categorical field, and a first letter for one free-text field."""
-    hints, free = [], []
+def _hints(spec: Spec, rng: random.Random, taken: dict) -> str:
+    """A free value for each unique field, an enum value for each categorical field, and a first letter for one
+    free-text field."""
+    hints, texts = [], []
+    for name in spec.unique:
+        value = free(spec.schema["properties"][name], taken[name], rng)
+        if value is not None:
+            taken[name][value] = None
+            hints.append(f"{name} {value!r}")
     for name, prop in spec.schema["properties"].items():
         shaped = {"format", "pattern", "const"} & set(prop)  # its form is fixed: a first letter would fight it
+        if name in spec.unique:
+            continue
         if "enum" in prop:
             hints.append(f"{name} {rng.choice(prop['enum'])!r}")
-        elif prop.get("type") == "string" and not shaped and name not in spec.unique:
-            free.append(name)
-    if free:
-        hints.append(f"{rng.choice(free)} starting with {rng.choice(LETTERS)!r}")
+        elif prop.get("type") == "string" and not shaped:
+            texts.append(name)
+    if texts:
+        hints.append(f"{rng.choice(texts)} starting with {rng.choice(LETTERS)!r}")
     return ", ".join(hints)
+
+
+def _recent(values: dict) -> str:
+    return ", ".join(json.dumps(v, ensure_ascii=False) for v in list(values)[-SHOWN:])
 
 
 def _batch_schema(row: dict, count: int) -> dict:

@@ -47,12 +47,16 @@ class Checker:
 
     def clashes(self, row: dict) -> list[str]:
         """Unique fields whose value a kept row already has."""
-        found = []
-        for name, values in self.seen.items():
-            value = _hashable(row.get(name))
-            if value in values:
-                found.append(f"{name} {row.get(name)!r} is already used by row {values[value] + 1}")
-        return found
+        return [
+            f"{name} {row.get(name)!r} is already used by row {self.seen[name][_hashable(row.get(name))] + 1}"
+            for name in self.clashing(row)
+        ]
+
+    def clashing(self, row: Any) -> list[str]:
+        """The names of those fields."""
+        if not isinstance(row, dict):
+            return []
+        return [name for name, values in self.seen.items() if _hashable(row.get(name)) in values]
 
     def keep(self, row: dict, index: int) -> None:
         """Remember a kept row's unique values."""
