@@ -294,8 +294,9 @@ def _sections(metadatas: list[dict], texts: list[str], whole_documents: int = 0)
     return out
 
 
-_VECTORS: dict[tuple[str | None, str], object] = {}
-"""Overview vectors by (embedding model, id): the id holds the hash of the text, so unchanged overviews are reused."""
+_VECTORS: dict[tuple, object] = {}
+"""Overview vectors by (embedding model, embedding function, id): the id holds the hash of the text, so unchanged
+overviews are reused; the function is part of the key so a stand-in embedder (tests) never serves the real one's."""
 
 
 def _cached_vectors(ids: list[str], texts: list[str], embed_model: str | None):
@@ -304,9 +305,9 @@ def _cached_vectors(ids: list[str], texts: list[str], embed_model: str | None):
     from ...embed import embed
     from .chunking import embedding_text
 
-    missing = [i for i, cid in enumerate(ids) if (embed_model, cid) not in _VECTORS]
+    missing = [i for i, cid in enumerate(ids) if (embed_model, embed, cid) not in _VECTORS]
     if missing:
         options = {"model": embed_model} if embed_model else {}
         vectors = embed([embedding_text(texts[i]) for i in missing], **options)
-        _VECTORS.update({(embed_model, ids[i]): v for i, v in zip(missing, vectors)})
-    return np.vstack([_VECTORS[(embed_model, cid)] for cid in ids])
+        _VECTORS.update({(embed_model, embed, ids[i]): v for i, v in zip(missing, vectors)})
+    return np.vstack([_VECTORS[(embed_model, embed, cid)] for cid in ids])
