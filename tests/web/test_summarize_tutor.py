@@ -89,7 +89,9 @@ def test_summarize_on_the_embedded_model(site_url, allow_private):
     summary = summarize(site_url + "/products.html", model="local/smollm2", temperature=0.0, max_tokens=80)
     text = summary.text
     assert summary.response.model == "local/smollm2" and summary.response.usage.output_tokens > 5
-    assert any(word in text for word in ("Sprout", "GreenLoom", "drone", "pollinat", "fleet")), text
+    # the 135M model's wording of this page varies with the engine's cache state; any of the page's own content
+    # words shows the page reached it (a summary of the navigation or an empty page has none of them)
+    assert any(word in text for word in ("Sprout", "GreenLoom", "drone", "pollinat", "fleet", "grower")), text
 
 
 @pytest.mark.slow
