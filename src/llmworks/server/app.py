@@ -16,7 +16,6 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from .. import llm
 from ..errors import LlmworksError
@@ -198,13 +197,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         if len(texts) > 2048:
             raise wire.WireError(400, f"{len(texts)} inputs: at most 2048 per request.")
         info = served(body.model, embedding=True)
-        gate = gate_for(info, "embed")
-        await gate.enter()
-        started = time.perf_counter()
-        try:
-            out = await run_in_threadpool(llm.embed, texts, model=body.model)
-        finally:
-            await gate.leave(time.perf_counter() - started)
+        out = await gate_for(info, "embed").run(llm.embed, texts, model=body.model)
         metrics.usage(out.model, out.usage.input_tokens, 0, None)
         return wire.embeddings(out.vectors, body.model, out.usage.input_tokens, body.encoding_format)
 

@@ -7,13 +7,11 @@ server without the pricer or RAG extras still serves chat.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from .. import llm
 from ..llm import ModelInfo
@@ -35,19 +33,11 @@ def routes(config, gate_for: Callable[..., Gate], served: Callable[..., ModelInf
     router = APIRouter(prefix="/v1/llmworks")
     pricer_gate = Gate("pricer", slots=1, queue=config.queue)
 
-    async def gated(gate: Gate, fn, *args, **kwargs):
-        await gate.enter()
-        started = time.perf_counter()
-        try:
-            return await run_in_threadpool(fn, *args, **kwargs)
-        finally:
-            await gate.leave(time.perf_counter() - started)
-
     @router.post("/pricer/estimate")
     async def estimate(body: EstimateRequest) -> dict[str, Any]:
         from ..apps.pricer.workflow import estimate
 
-        found = await gated(pricer_gate, estimate, body.description, body.pricer)
+        found = await pricer_gate.run(estimate, body.description, body.pricer)
         return dataclasses.asdict(found)
 
     @router.post("/rag/ask")
@@ -61,7 +51,7 @@ def routes(config, gate_for: Callable[..., Gate], served: Callable[..., ModelInf
         def answer():
             return KnowledgeBase.open(config.rag_db).answer(body.question, model=name)
 
-        found = await gated(gate_for(info), answer)
+        found = await gate_for(info).run(answer)
         response = found.response if isinstance(found.response, llm.Response) else None
         return {
             "answer": found.text,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -54,6 +55,17 @@ class Gate:
         async with self._free:
             self.running -= 1
             self._free.notify()
+
+    async def run(self, fn, *args, **kwargs):
+        """`fn(*args, **kwargs)` on a worker thread while holding a slot (QueueFull when there is no room)."""
+        from starlette.concurrency import run_in_threadpool
+
+        await self.enter()
+        started = time.perf_counter()
+        try:
+            return await run_in_threadpool(fn, *args, **kwargs)
+        finally:
+            await self.leave(time.perf_counter() - started)
 
     def retry_after(self) -> int:
         """Seconds until a place in line is likely free: the mean recent request time x the line ahead, per slot."""
