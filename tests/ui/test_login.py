@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from llmworks.config import reset_settings
+from llmworks.hosts import is_loopback
 from llmworks.llm import LLMError
 from llmworks.ui import launch_options
-from llmworks.ui.login import LoginThrottle, PasswordCheck, check_exposure, is_loopback
+from llmworks.ui.login import LoginThrottle, PasswordCheck, check_exposure
 
 
 class Clock:

@@ -32,8 +32,8 @@ def ui(
     Example: LLMWORKS_UI_AUTH=me:secret llmworks ui --host 0.0.0.0 --port 8080
     """
     from llmworks.config import get_settings
+    from llmworks.hosts import is_loopback
     from llmworks.ui import launch
-    from llmworks.ui.login import is_loopback
 
     credentials = parse_auth(auth or get_settings().ui_auth)  # the setting reads the env and ./.env
     if insecure_no_auth and credentials is None and (share or not is_loopback(host)):

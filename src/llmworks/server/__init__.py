@@ -11,6 +11,7 @@ GET /health, GET /metrics (Prometheus), POST /v1/llmworks/pricer/estimate, POST 
 from __future__ import annotations
 
 from ..errors import LlmworksError
+from ..hosts import is_loopback
 from .app import ServerConfig, create_app
 
 __all__ = ["ServerConfig", "check_bind", "create_app", "serve"]
@@ -18,8 +19,6 @@ __all__ = ["ServerConfig", "check_bind", "create_app", "serve"]
 
 def check_bind(host: str, api_key: str | None) -> None:
     """Refuse to listen beyond loopback without a key: anyone reaching the port could spend the provider keys."""
-    from ..ui.login import is_loopback
-
     if api_key is None and not is_loopback(host):
         raise LlmworksError(
             f"Refusing to serve on {host} without an API key: anyone who reaches it could use your models and keys.",

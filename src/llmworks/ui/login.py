@@ -9,24 +9,15 @@ each further failure; while locked, even the right password is refused (so guess
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import math
 import threading
 import time
 from collections.abc import Callable
 
+from llmworks.hosts import is_loopback
 from llmworks.llm.errors import LLMError
 
 AUTH_ENV = "LLMWORKS_UI_AUTH"
-
-
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:  # a host name, "" or 0.0.0.0-like wildcards: reachable from elsewhere
-        return False
 
 
 def check_exposure(host: str, *, share: bool, auth: tuple[str, str] | None, insecure_no_auth: bool) -> None:
