@@ -61,14 +61,18 @@ def test_agent_scans_estimates_notifies_and_records_its_steps(tmp_path):
 def test_code_refuses_what_the_model_should_not_do(tmp_path):
     script = [
         call("estimate_price", url="https://evil.example/x"),  # not scanned
+        call("notify_user", url="http://example.com/deal1.html"),  # invented (the 1.5B's first move, measured)
         call("scan_deals"),
         call("notify_user", url=MONITOR),  # not estimated yet
         [call("estimate_price", url=BLANKET), call("notify_user", url=BLANKET)],  # dearer than its estimate
     ]
-    done, steps = go(agent(script), Memory.open(tmp_path / "d.db"), dry_run=True)
+    model = agent(script)
+    done, steps = go(model, Memory.open(tmp_path / "d.db"), dry_run=True)
     errors = [s.error for s in steps if s.error]
-    assert len(errors) == 3 and "not a deal from scan_deals" in errors[0]
-    assert "call estimate_price" in errors[1] and "not a bargain" in errors[2] and done.messages == []
+    assert len(errors) == 4 and all("not a deal from scan_deals" in e for e in errors[:2])
+    assert "call estimate_price" in errors[2] and "not a bargain" in errors[3] and done.messages == []
+    first_turn = next(r for r in model.requests if r.tools)
+    assert first_turn.tool_choice == "scan_deals"  # the first turn scans, whatever the model would rather do
 
 
 def test_alert_limit(tmp_path):

@@ -272,6 +272,8 @@ def run_autonomous(
         Args:
             url: the deal's url, after estimate_price
         """
+        if url not in picks:
+            raise llm.ToolError(f"{url!r} is not a deal from scan_deals; call scan_deals and use one of its urls")
         if url not in valued:
             raise llm.ToolError(f"call estimate_price for {url!r} first")
         o = valued[url]
@@ -315,6 +317,7 @@ def run_autonomous(
                 "with one sentence saying what you did."
             ),
             max_steps=max_steps,
+            tool_choice="scan_deals",  # the first turn scans: small models otherwise invent a url to notify (measured)
             temperature=0,
             on_step=on_step,
         )
