@@ -38,6 +38,7 @@ def main() -> int:
     from llmworks import events
     from llmworks.apps import minutes
     from llmworks.config import get_settings
+    from llmworks.errors import LlmworksError
     from llmworks.speech import Transcript
 
     rows = [json.loads(line) for line in opts.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -49,12 +50,17 @@ def main() -> int:
     print(f"model {model}; {len(rows)} meeting(s), shortest first\n")
     print(f"{'meeting':40} {'words':>6} {'parts':>5} {'R-L':>6} {'lead3':>6} {'dec k/p':>8} {'act k/p':>8} {'s':>6}")
     totals = {"rl": 0.0, "lead": 0.0, "kept": 0, "proposed": 0, "invented": 0, "seconds": 0.0, "found": 0}
-    written = []
+    written, failed = [], []
     for row in rows:
         segments = segments_of(row["transcript"])
         transcript = Transcript(" ".join(s.text for s in segments), 0.0, 0.0, segments)
         started = time.perf_counter()
-        m = events.result(minutes.run(transcript, model=model, **options))
+        try:
+            m = events.result(minutes.run(transcript, model=model, **options))
+        except LlmworksError as e:  # a meeting the model could not do counts, and the others still run
+            failed.append(row["uid"])
+            print(f"{row['uid'][:40]:40} {len(row['transcript'].split()):6,} failed: {e}", flush=True)
+            continue
         seconds = time.perf_counter() - started
         rl = scorer.score(row["summary"], m.summary)["rougeL"].fmeasure
         lead = scorer.score(row["summary"], " ".join(s.text for s in segments[:3]))["rougeL"].fmeasure
@@ -76,7 +82,9 @@ def main() -> int:
             flush=True,
         )
         written.append({"uid": row["uid"], "rougeL": rl, **m.to_json()})
-    n = len(rows)
+    n = max(1, len(rows) - len(failed))
+    if failed:
+        print(f"\nfailed: {len(failed)} of {len(rows)} meetings ({', '.join(failed)}); means over the rest")
     print(
         f"\nmean ROUGE-L {totals['rl'] / n:.3f} (lead-3 baseline {totals['lead'] / n:.3f}); "
         f"items proposed {totals['proposed']}, kept {totals['kept']} (quote found after the check: "

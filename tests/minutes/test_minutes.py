@@ -209,3 +209,26 @@ def test_smollm2_minutes_keep_only_quotes_that_are_in_the_transcript(no_network)
         assert index.find(item.quote) is not None and item.quote in MEETING.text
     kept = len(m.decisions) + len(m.action_items)
     assert kept + m.dropped.decisions + m.dropped.action_items <= sum(m.proposed)  # duplicates merge, none appear
+
+
+def test_every_free_text_field_the_model_fills_is_bounded():
+    """The caps are part of the decoding grammar: a small model looping inside a string is cut there instead of
+    running out of reply tokens with the JSON still open (a 1.5B did, on a real council meeting)."""
+    seen: list[dict] = []
+
+    def brain(request):
+        seen.append(request.schema)
+        return notes()
+
+    events.result(minutes.run(MEETING, model=FunctionModel(brain)))
+
+    def strings(node, defs):
+        if "$ref" in node:
+            yield from strings(defs[node["$ref"].split("/")[-1]], defs)
+        elif node.get("type") == "string":
+            yield node
+        for child in [*node.get("properties", {}).values(), *([node["items"]] if "items" in node else [])]:
+            yield from strings(child, defs)
+
+    found = list(strings(seen[0], seen[0].get("$defs", {})))
+    assert len(found) >= 10 and all(0 < s.get("maxLength", 0) <= 1600 for s in found)

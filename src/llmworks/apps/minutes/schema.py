@@ -4,37 +4,43 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from llmworks import llm
 from llmworks.speech import Transcript
 
-# Caps keep a small model's constrained reply short and its loops bounded; remote models rarely need more.
+# Caps keep a small model's constrained reply short and its loops bounded; remote models rarely need more. The
+# character caps become part of the decoding grammar: a 1.5B that loops inside a string ("hearing 32, hearing 33,
+# …", measured on a council meeting) is cut at the cap instead of running out of reply and leaving broken JSON.
 MAX_POINTS = 8
 MAX_ITEMS = 8
+Line = Annotated[str, Field(max_length=300)]
+Name = Annotated[str, Field(max_length=80)]
+Quote = Annotated[str, Field(max_length=400)]
 
 
 class DecisionDraft(BaseModel):
-    text: str = Field(description="the decision, in one sentence")
-    quote: str = Field(description="the exact words of the transcript that state it, copied, 5 to 30 words")
+    text: Line = Field(description="the decision, in one sentence")
+    quote: Quote = Field(description="the exact words of the transcript that state it, copied, 5 to 30 words")
 
 
 class ActionDraft(BaseModel):
-    owner: str = Field(description="who will do it, as named in the transcript; empty if nobody is named")
-    task: str = Field(description="what will be done")
-    due: str = Field(description="the due date as said in the transcript; empty if none is said")
-    quote: str = Field(description="the exact words of the transcript that assign it, copied, 5 to 30 words")
+    owner: Name = Field(description="who will do it, as named in the transcript; empty if nobody is named")
+    task: Line = Field(description="what will be done")
+    due: Name = Field(description="the due date as said in the transcript; empty if none is said")
+    quote: Quote = Field(description="the exact words of the transcript that assign it, copied, 5 to 30 words")
 
 
 class PartNotes(BaseModel):
     """The model's notes on one part of the transcript."""
 
-    title: str = Field(description="a short title for the meeting")
-    date: str = Field(description="the meeting date as said in the transcript; empty if not said")
-    attendees: list[str] = Field(max_length=20, description="names of people who speak or are present")
-    summary: str = Field(description="what this part of the meeting was about, 2 to 4 sentences")
-    discussion: list[str] = Field(max_length=MAX_POINTS, description="the main points discussed, one line each")
+    title: Name = Field(description="a short title for the meeting")
+    date: Name = Field(description="the meeting date as said in the transcript; empty if not said")
+    attendees: list[Name] = Field(max_length=20, description="names of people who speak or are present")
+    summary: str = Field(max_length=1200, description="what this part of the meeting was about, 2 to 4 sentences")
+    discussion: list[Line] = Field(max_length=MAX_POINTS, description="the main points discussed, one line each")
     decisions: list[DecisionDraft] = Field(max_length=MAX_ITEMS, description="decisions taken; empty if none")
     action_items: list[ActionDraft] = Field(max_length=MAX_ITEMS, description="tasks given to someone; empty if none")
 
@@ -42,9 +48,11 @@ class PartNotes(BaseModel):
 class Overview(BaseModel):
     """The model's overview of the whole meeting, written from the notes on its parts."""
 
-    title: str = Field(description="a short title for the meeting")
-    summary: str = Field(description="what the meeting was about and what came of it, 3 to 6 sentences")
-    discussion: list[str] = Field(max_length=MAX_POINTS, description="the main points discussed, one line each")
+    title: Name = Field(description="a short title for the meeting")
+    summary: str = Field(
+        max_length=1600, description="what the meeting was about and what came of it, 3 to 6 sentences"
+    )
+    discussion: list[Line] = Field(max_length=MAX_POINTS, description="the main points discussed, one line each")
 
 
 @dataclass(frozen=True)
