@@ -64,6 +64,21 @@ def test_a_missing_library_header_is_env_not_the_models_fault(pi_file):
     assert c.verdict == "env"
 
 
+def test_missing_standard_headers_are_added_and_the_program_compiled_again(pi_file):
+    no_iomanip = """```cpp
+#include <iostream>
+int main() {
+    double r = 1.0;
+    for (long i = 1; i <= 200000; i++) { double j = i * 4.0 - 1; r -= 1 / j; j = i * 4.0 + 1; r += 1 / j; }
+    std::cout << "Result: " << std::fixed << std::setprecision(12) << r * 4 << "\\n";
+    std::cout << "Execution Time: 0.000123 seconds\\n";
+}
+```"""
+    c = final(convert.run(pi_file, model=ScriptedModel([no_iomanip]), repairs=0, baseline=False)).result
+    assert c.verdict == "pass" and len(c.rounds) == 1
+    assert c.code.startswith("#include <iomanip>\n") and pi_file.with_suffix(".cpp").read_text() == c.code
+
+
 def test_a_misnamed_standard_header_is_the_models_error(pi_file):
     reply = "```cpp\n#include <stdint>\nint main() {}\n```"  # SmolLM2 wrote this: <cstdint> or <stdint.h> exist
     c = final(convert.run(pi_file, model=ScriptedModel([reply]), repairs=0, baseline=False)).result

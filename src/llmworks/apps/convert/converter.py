@@ -39,7 +39,11 @@ STD_HEADERS = {
     **dict.fromkeys(["setprecision", "setw", "setfill"], "iomanip"),
     **dict.fromkeys(["clock", "time", "clock_t"], "ctime"),
     **dict.fromkeys(["sqrt", "pow", "fabs", "floor", "ceil", "log", "exp"], "cmath"),
-    **dict.fromkeys(["sort", "reverse", "min_element", "max_element", "swap", "fill"], "algorithm"),
+    **dict.fromkeys(
+        ["sort", "reverse", "min_element", "max_element", "swap", "fill", "count", "count_if", "find", "find_if"]
+        + ["unique", "lower_bound", "upper_bound", "next_permutation", "all_of", "any_of", "transform"],
+        "algorithm",
+    ),
     **dict.fromkeys(["accumulate", "iota", "gcd", "lcm"], "numeric"),
     **dict.fromkeys(["int64_t", "uint64_t", "int32_t", "uint32_t", "uint8_t"], "cstdint"),
     **dict.fromkeys(["printf", "puts", "snprintf"], "cstdio"),
@@ -223,8 +227,8 @@ def convert(
             elif stream:
                 yield Delta(piece)
         assert attempt is not None  # every translator ends with its Attempt
-        verdict, detail, native = check(attempt.code, expected, chain, box)
-        rounds.append(Round(number, verdict, detail, attempt.code, native, attempt.usage))
+        verdict, detail, native, code = check(attempt.code, expected, chain, box)
+        rounds.append(Round(number, verdict, detail, code, native, attempt.usage))
         yield Progress(f"Round {number}: {verdict}" + (f" ({_first_line(detail)})" if detail else ""))
         if verdict in ("pass", "env"):
             break
@@ -232,36 +236,53 @@ def convert(
     return _conversion(source, chain, name, rounds[-1].verdict, rounds, expected, rounds[-1].detail)
 
 
-def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[str, str, float | None]:
-    """(verdict, detail, native CPU seconds) of one translation: compiled and run in the sandbox."""
+def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[str, str, float | None, str]:
+    """(verdict, detail, native CPU seconds, the code as compiled) of one translation, compiled and run in the
+    sandbox. C++ that fails only for want of standard headers the compiler names gets them and is compiled again:
+    a missing include is the kind of toolchain slip that should not count as a wrong translation."""
     if not code.strip():
-        return "compile-error", "The reply held no program.", None
+        return "compile-error", "The reply held no program.", None, code
     with tempfile.TemporaryDirectory(prefix="llmworks-native-") as work:
-        Path(work, chain.source).write_text(code)
-        built = box.run(chain.command(), workdir=work, limits=tc.COMPILE_LIMITS)
+        built = _build(code, chain, box, work)
+        headers = missing_headers(built.stderr) if chain.lang == "cpp" and not built.ok else []
+        if headers:
+            code = "".join(f"#include <{h}>\n" for h in headers) + code
+            built = _build(code, chain, box, work)
         if not built.ok:
             errors = (built.stderr or built.stdout or f"compiler stopped: {built.stopped}").strip()
             verdict = "env" if MISSING_LIBRARY.search(errors) else "compile-error"
-            return verdict, compiler_feedback(errors), None
+            return verdict, compiler_feedback(errors), None, code
         ran = box.run(["./main"], workdir=work, limits=native_limits(expected))
     if ran.stopped in ("timeout", "cpu"):
-        return "timeout", f"It did not finish within {native_limits(expected).cpu_s} s of CPU time.", None
+        return "timeout", f"It did not finish within {native_limits(expected).cpu_s} s of CPU time.", None, code
     if ran.returncode != 0:
         tail = "\n".join(ran.stderr.strip().splitlines()[-5:])
-        return "wrong-output", f"It exited with code {ran.returncode}" + (f":\n{tail}" if tail else "."), ran.cpu_s
+        detail = f"It exited with code {ran.returncode}" + (f":\n{tail}" if tail else ".")
+        return "wrong-output", detail, ran.cpu_s, code
     diff = differences(expected.stdout, ran.stdout)
     if diff:
-        return "wrong-output", "The output differs from Python's:\n" + "\n".join(diff), ran.cpu_s
-    return "pass", "", ran.cpu_s
+        return "wrong-output", "The output differs from Python's:\n" + "\n".join(diff), ran.cpu_s, code
+    return "pass", "", ran.cpu_s, code
+
+
+def _build(code: str, chain: tc.Toolchain, box: Sandbox, work: str):
+    Path(work, chain.source).write_text(code)
+    return box.run(chain.command(), workdir=work, limits=tc.COMPILE_LIMITS)
+
+
+def missing_headers(errors: str) -> list[str]:
+    """The standard headers the compiler's errors say are missing (its own "did you forget '#include <…>'" hints,
+    and std names it does not know, looked up in STD_HEADERS)."""
+    headers = set(re.findall(r"#include <([\w./]+)>", errors))
+    headers |= {STD_HEADERS[n] for n in re.findall(r"[‘'](\w+)[’'] is not a member of [‘']std[’']", errors)
+                if n in STD_HEADERS}  # fmt: skip
+    return sorted(h for h in headers if "/" not in h)  # a library's header (boost/…) is the environment's
 
 
 def compiler_feedback(errors: str) -> str:
     """The compiler's errors as the model gets them: the headers it says are missing first, then the errors without
     the include chains and candidate lists that fill a small model's window with noise."""
-    headers = set(re.findall(r"#include <([\w./]+)>", errors))  # g++'s own "did you forget to '#include <…>'"
-    headers |= {STD_HEADERS[n] for n in re.findall(r"[‘'](\w+)[’'] is not a member of [‘']std[’']", errors)
-                if n in STD_HEADERS}  # fmt: skip
-    headers = sorted(headers)
+    headers = missing_headers(errors)
     kept = [line for line in errors.splitlines() if not NOISE.match(line)]
     text = "\n".join(kept)[:FEEDBACK_CHARS]
     return (f"Missing headers: {' '.join(f'#include <{h}>' for h in headers)}\n" if headers else "") + text
