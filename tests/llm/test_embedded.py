@@ -144,23 +144,6 @@ def test_auto_tool_choice_can_answer_directly():
     assert answer["messages"][-1] == {"role": "user", "content": "Hi there!"}
 
 
-def test_after_a_failed_call_the_model_is_not_told_the_results_answer_it():
-    model = RecordingModel()
-
-    def book(city: str) -> str:
-        """Book a flight.
-
-        Args:
-            city: where to
-        """
-        raise llm.ToolError("call get_ticket_price first")
-
-    llm.run_tools("Book Paris.", tools=[book, get_ticket_price], model=model, tool_choice="book", max_steps=2)
-    pick = next(p for p in model.payloads[1:] if "response_format" in p)
-    hint = pick["messages"][-1]["content"]
-    assert "The last call failed: pick the action its error asks for." in hint and "already answer" not in hint
-
-
 def test_the_tool_result_reaches_the_model():
     model = RecordingModel()
     run = llm.run_tools(
