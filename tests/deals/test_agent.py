@@ -63,16 +63,27 @@ def test_code_refuses_what_the_model_should_not_do(tmp_path):
         call("estimate_price", url="https://evil.example/x"),  # not scanned
         call("notify_user", url="http://example.com/deal1.html"),  # invented (the 1.5B's first move, measured)
         call("scan_deals"),
-        call("notify_user", url=MONITOR),  # not estimated yet
-        [call("estimate_price", url=BLANKET), call("notify_user", url=BLANKET)],  # dearer than its estimate
+        call("notify_user", url=BLANKET),  # not estimated yet, and dearer than its estimate
     ]
     model = agent(script)
     done, steps = go(model, Memory.open(tmp_path / "d.db"), dry_run=True)
     errors = [s.error for s in steps if s.error]
-    assert len(errors) == 4 and all("not a deal from scan_deals" in e for e in errors[:2])
-    assert "call estimate_price" in errors[2] and "not a bargain" in errors[3] and done.messages == []
+    assert len(errors) == 3 and all("not a deal from scan_deals" in e for e in errors[:2])
+    assert "not a bargain" in errors[2] and done.messages == []
+    assert [o.deal.url for o in done.opportunities] == [BLANKET]  # notify_user estimated it, then refused
     first_turn = next(r for r in model.requests if r.tools)
     assert first_turn.tool_choice == "scan_deals"  # the first turn scans, whatever the model would rather do
+
+
+def test_a_bargain_notified_before_its_estimate_is_estimated_then_sent(tmp_path):
+    memory, endpoint = Memory.open(tmp_path / "d.db"), Endpoint().start()
+    try:
+        done, steps = go(agent([call("scan_deals"), call("notify_user", url=MONITOR), "Alerted."]), memory,
+                         notify=[endpoint.url])  # fmt: skip
+    finally:
+        endpoint.stop()
+    assert [s.name for s in steps] == ["scan_deals", "notify_user"] and steps[-1].result == "Sent."
+    assert done.sent == 1 and [o.deal.url for o in done.opportunities] == [MONITOR] and len(endpoint.posts) == 1
 
 
 def test_alert_limit(tmp_path):
