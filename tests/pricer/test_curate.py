@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from llmworks.apps.pricer.curate import CurationConfig, balance, curate, regex_tokens, scrub
 from llmworks.apps.pricer.items import PREFIX, QUESTION, Item, load_items
@@ -47,6 +50,24 @@ def test_curate_writes_jsonl_and_datasets_export(tmp_path):
     assert ds["train"][0]["text"].endswith(f"{PREFIX}{round(result.train[0].price)}.00")
     assert ds["test"][0]["text"].endswith(PREFIX)
     assert json.loads((tmp_path / "curation.json").read_text())["kept"] == 40
+
+
+def test_a_failed_export_leaves_the_previous_one_in_place(tmp_path, monkeypatch):
+    from datasets import load_from_disk
+
+    curate(RAW, tmp_path, CONFIG)
+    real = os.replace
+
+    def fails_to_move_the_new_one_in(src, dst):
+        if Path(src).name == "ds":
+            raise OSError("disk trouble")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fails_to_move_the_new_one_in)
+    with pytest.raises(OSError):
+        curate(RAW, tmp_path, CurationConfig(**{**CONFIG.__dict__, "seed": 8}))
+    assert load_from_disk(str(tmp_path / "hf"))["train"].num_rows == 36  # the first export, whole
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hf.")]  # no temp folder left behind
 
 
 def test_split_is_seeded():

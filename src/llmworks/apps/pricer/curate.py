@@ -273,9 +273,15 @@ def export_datasets(train: list[Item], test: list[Item], path: str | os.PathLike
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:
         ds.save_to_disk(str(tmp / "ds"))
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp / "ds", path)
+        old = tmp / "old"
+        if path.exists():  # moved aside, not deleted, until the new export is in place: a crash loses neither
+            os.replace(path, old)
+        try:
+            os.replace(tmp / "ds", path)
+        except OSError:
+            if old.exists():
+                os.replace(old, path)
+            raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
