@@ -22,6 +22,8 @@ LOCAL = "local"
 FAN_OUT = 2048
 """Texts handed to Ray at once by batch jobs that save as they go (RAG ingest, the pricer's embedding cache): eight
 tasks of `embed`'s chunk, so every core has work while a kill still loses little."""
+HELP = "embed on Ray: 'local' (this machine's cores) or a cluster address (ray://head:10001)"
+"""The `--ray` option's help, for every command that takes it."""
 MIN_CHUNK = 16
 """Fewer texts than this are not worth a task: a worker's round trip costs more than embedding them here."""
 _active: list[str] = []

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from llmworks import scale
+
 pricer_app = typer.Typer(
     help="Product pricer: curation, baselines, LLM/RAG pricers, ensemble, fine-tuning.\n\n"
     "Text embeddings are cached for the whole machine in LLMWORKS_CACHE_DIR (default ~/.cache/llmworks): a fresh "
@@ -25,7 +27,6 @@ def register(app: typer.Typer) -> None:
 
 PRICER_HELP = "pricer name (llmworks pricer models), or a folder saved by `pricer train`"
 MODEL_HELP = "language model for the llm/rag pricers (provider/model)"
-RAY_HELP = "embed on Ray: 'local' (this machine's cores) or a cluster address (ray://head:10001)"
 
 
 def _options(pairs: list[str] | None) -> dict:
@@ -118,7 +119,7 @@ def train(
     model: list[str] | None = typer.Option(None, "--model", "-m", help=MODEL_HELP, metavar="PROVIDER/MODEL"),
     llm: str | None = typer.Option(None, "--llm", hidden=True),
     set_: list[str] | None = typer.Option(None, "--set", help="pricer option key=value, repeatable"),
-    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
+    ray: str | None = typer.Option(None, "--ray", help=scale.HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Fit a pricer and save it.  Example: llmworks pricer train --pricer ensemble --data items.jsonl --out m/ens"""
     from llmworks.apps.pricer.workflow import run_train
@@ -161,7 +162,7 @@ def eval_(
     plot: Path | None = typer.Option(None, help="write the truth-vs-estimate scatter PNG here"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object only"),
     quiet: bool = typer.Option(False, "-q", help="no per-item listing"),
-    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
+    ray: str | None = typer.Option(None, "--ray", help=scale.HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Score a pricer: mean error, RMSLE, hit rate.  Example: llmworks pricer eval --pricer tfidf --data items.jsonl"""
     from llmworks.apps.pricer.workflow import run_eval
@@ -226,7 +227,7 @@ def leaderboard(
     llm: str | None = typer.Option(None, "--llm", hidden=True),
     llm_n: int | None = typer.Option(None, help="test items for the llm/rag pricers (default 50; 0: all)"),
     out: Path | None = typer.Option(None, help="folder for leaderboard.md/.csv/.json"),
-    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
+    ray: str | None = typer.Option(None, "--ray", help=scale.HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Every pricer on one split, one table.  Example: llmworks pricer leaderboard --data items_dev.jsonl --out lb"""
     from llmworks.apps.pricer.workflow import run_leaderboard

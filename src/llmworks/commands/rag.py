@@ -6,13 +6,14 @@ from pathlib import Path
 
 import typer
 
+from llmworks import scale
+
 rag = typer.Typer(
     help="RAG knowledge worker: ingest documents, ask with sources, plot vectors, evaluate retrieval.",
     no_args_is_help=True,
 )
 
 DB_HELP = "Chroma index folder (default: <data dir>/rag/chroma), or a Chroma server URL (http://host:8000)"
-RAY_HELP = "embed on Ray: 'local' (this machine's cores) or a cluster address (ray://head:10001)"
 DOCS_HELP = "Ingest this folder into an in-memory FAISS index for this run instead of using --db"
 
 
@@ -38,7 +39,7 @@ def ingest(
     chunk_overlap: int | None = typer.Option(
         None, "--chunk-overlap", help="Characters shared by consecutive pieces (default 150)"
     ),
-    ray: str | None = typer.Option(None, "--ray", help=RAY_HELP, metavar="local|ADDRESS"),
+    ray: str | None = typer.Option(None, "--ray", help=scale.HELP, metavar="local|ADDRESS"),
 ) -> None:
     """Ingest a folder; re-running only embeds new or changed files and drops deleted ones.
 

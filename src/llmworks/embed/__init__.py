@@ -7,9 +7,14 @@ every call is logged, costed and metered like any model call.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..llm import catalog
+
+if TYPE_CHECKING:
+    from ..llm import Embedder
 
 DEFAULT = catalog.EMBEDDING_DEFAULT
 OPENAI_DIMENSIONS = {
@@ -22,10 +27,12 @@ def dimensions(model: str = DEFAULT) -> int:
     return catalog.find_embedder(model).dimensions or 0
 
 
-def embed(texts: list[str], *, model: str = DEFAULT, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+def embed(
+    texts: list[str], *, model: str | Embedder = DEFAULT, batch_size: int = 32, progress: bool = False
+) -> np.ndarray:
     """Embed `texts` → (len(texts), dims) float32 array of unit vectors."""
     from .. import llm, scale
 
-    if scale.active():  # a --ray command: chunks of the batch on Ray's workers, results in order
-        return scale.embed(texts, model=model, ray=scale.active())
+    if scale.active():  # a --ray command: chunks of the batch on Ray's workers (they load the model by name)
+        return scale.embed(texts, model=model if isinstance(model, str) else model.name, ray=scale.active())
     return llm.embed(texts, model=model, batch_size=batch_size, progress=progress).vectors

@@ -154,7 +154,8 @@ def _adopt_legacy(db, model: str, texts: dict[str, str], dims: int) -> dict[str,
 
 
 def _embed_missing(db, embedder, texts: list[str], keys: list[str]) -> dict[str, np.ndarray]:
-    from ... import llm, scale
+    from ... import scale
+    from ...embed import embed
 
     batch = scale.FAN_OUT if scale.active() else BATCH
     rate = _speed(db, embedder.name)
@@ -163,11 +164,7 @@ def _embed_missing(db, embedder, texts: list[str], keys: list[str]) -> dict[str,
     out: dict[str, np.ndarray] = {}
     started = last_report = time.perf_counter()
     for start in range(0, len(texts), batch):
-        part = texts[start : start + batch]
-        if scale.active():  # a --ray command: this batch's chunks on Ray's workers
-            vectors = scale.embed(part, model=embedder.name, ray=scale.active()).astype(np.float32)
-        else:
-            vectors = llm.embed(part, model=embedder).vectors.astype(np.float32)
+        vectors = embed(texts[start : start + batch], model=embedder).astype(np.float32)  # on Ray under --ray
         rows = [(embedder.name, k, v.tobytes()) for k, v in zip(keys[start : start + batch], vectors)]
         db.execute("BEGIN IMMEDIATE")
         db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)

@@ -278,9 +278,9 @@ def _hints(spec: Spec, rng: random.Random, taken: dict) -> str:
             taken[name][value] = None
             hints.append(f"{name} {value!r}")
     for name, prop in spec.schema["properties"].items():
-        shaped = {"format", "pattern", "const"} & set(prop)  # its form is fixed: a first letter would fight it
         if name in spec.unique:
             continue
+        shaped = {"format", "pattern", "const"} & set(prop)  # its form is fixed: a first letter would fight it
         if "enum" in prop:
             hints.append(f"{name} {rng.choice(prop['enum'])!r}")
         elif prop.get("type") == "string" and not shaped:
