@@ -34,7 +34,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench(url: str, model: str, args) -> list:
+def bench(url: str, model: str, args, extra_body: dict | None = None) -> list:
     from llmworks.apps import loadtest
     from llmworks.commands.render import render
 
@@ -47,6 +47,7 @@ def bench(url: str, model: str, args) -> list:
             max_tokens=args.max_tokens,
             temperature=0.0,
             timeout_s=args.timeout,
+            extra_body=extra_body,
         )
     ).result
     return report.levels
@@ -117,17 +118,9 @@ def main() -> None:
     server = raw_server(path, args)
     # like for like: our engine samples free text with llama.cpp's DRY anti-loop settings, so the raw server gets
     # them too (without them it skips that sampler: ~5 % faster per token, measured, which is not server overhead)
-    import importlib
-
     from llmworks.llm.providers.embedded import ANTI_LOOP
 
-    loop = importlib.import_module("llmworks.apps.loadtest.loadtest")  # where the bench builds its request bodies
-    plain = loop.payload
-    loop.payload = lambda *a, **k: {**plain(*a, **k), **ANTI_LOOP}
-    try:
-        raw = bench(server.listening_address, str(path), args)
-    finally:
-        loop.payload = plain
+    raw = bench(server.listening_address, str(path), args, extra_body=ANTI_LOOP)
     del server  # the raw engine's memory goes back before ours loads the same file
     import gc
 

@@ -76,6 +76,12 @@ def test_concurrency_one_never_overlaps(fake, server):
     assert fake.max_in_flight == 1
 
 
+def test_extra_body_fields_reach_the_server_in_every_request(fake, server):
+    sampler = {"dry_multiplier": 0.8, "dry_base": 1.75}  # how serve_anchor gives a raw llama.cpp our sampler
+    result(loadtest.run(server, concurrency=[1], requests=2, model="fake-model", extra_body=sampler))
+    assert len(fake.bodies) == 3 and all(b["dry_multiplier"] == 0.8 and b["dry_base"] == 1.75 for b in fake.bodies)
+
+
 def test_failed_requests_are_counted_not_raised(fake, server):
     fake.tokens = 2
     prompts = ["hello", "please fail", "hello again"]

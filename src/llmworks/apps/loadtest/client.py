@@ -26,9 +26,16 @@ def models_url(url: str) -> str:
 
 
 def payload(
-    model: str, prompt: str, max_tokens: int, *, ignore_eos: bool = False, temperature: float | None = None
+    model: str,
+    prompt: str,
+    max_tokens: int,
+    *,
+    ignore_eos: bool = False,
+    temperature: float | None = None,
+    extra_body: dict | None = None,
 ) -> dict:
-    """vLLM's request body; `max_tokens` is sent under both names (older servers read only the old one)."""
+    """vLLM's request body; `max_tokens` is sent under both names (older servers read only the old one);
+    `extra_body`: server-specific fields added as they are (e.g. llama.cpp's sampler settings)."""
     body = {
         "model": model,
         "messages": [{"role": "user", "content": prompt}],
@@ -41,7 +48,7 @@ def payload(
         body["temperature"] = temperature
     if ignore_eos:  # vLLM and llama.cpp: generate exactly max_tokens, for a fixed output length
         body["ignore_eos"] = True
-    return body
+    return {**body, **(extra_body or {})}
 
 
 async def request(client: httpx.AsyncClient, url: str, body: dict, headers: dict[str, str]) -> RequestOutput:

@@ -87,6 +87,7 @@ def run(
     ignore_eos: bool = False,
     temperature: float | None = None,
     timeout_s: float = TIMEOUT_S,
+    extra_body: dict | None = None,
 ) -> Generator[Event, None, None]:
     """A warm-up request, then `requests` requests at each concurrency level, one level after the other."""
     if requests < 1 or not concurrency or min(concurrency) < 1:
@@ -101,7 +102,8 @@ def run(
     texts = itertools.cycle(prompts or PROMPTS)
 
     yield Progress(f"Warm-up request to {endpoint} ({model})")
-    warm, _ = asyncio.run(_level(endpoint, [payload(model, next(texts), max_tokens)], 1, headers, timeout_s))
+    first = payload(model, next(texts), max_tokens, extra_body=extra_body)
+    warm, _ = asyncio.run(_level(endpoint, [first], 1, headers, timeout_s))
     if not warm[0].success:
         raise LlmworksError(
             f"The warm-up request to {endpoint} failed: {warm[0].error}",
@@ -110,7 +112,9 @@ def run(
     summary = LoadReport(endpoint, model, requests, max_tokens)
     for level in concurrency:
         bodies = [
-            payload(model, next(texts), max_tokens, ignore_eos=ignore_eos, temperature=temperature)
+            payload(
+                model, next(texts), max_tokens, ignore_eos=ignore_eos, temperature=temperature, extra_body=extra_body
+            )
             for _ in range(requests)
         ]
         yield Progress(f"Concurrency {level}: {requests} requests")
