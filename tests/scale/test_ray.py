@@ -55,23 +55,17 @@ def test_pricer_fit_with_ray_gives_the_single_process_estimates(ray_local, tmp_p
 
 
 @pytest.mark.slow
-def test_rag_ingest_with_ray_gives_the_single_process_index(ray_local):
+def test_rag_ingest_with_ray_gives_the_single_process_index(ray_local, tmp_path):
     from llmworks.apps.rag import ingest, open_store
 
-    docs = {
-        f"notes/doc{i}.md": f"# Note {i}\n\nProduct {i} costs ${i * 10} and ships from city {i % 4}." for i in range(24)
-    }
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as root:
-        for rel, text in docs.items():
-            (Path(root) / rel).parent.mkdir(parents=True, exist_ok=True)
-            (Path(root) / rel).write_text(text)
-        here, there = open_store(kind="faiss"), open_store(kind="faiss")
-        ingest(root, here)
-        with scale.using(ray_local):
-            ingest(root, there)
+    (tmp_path / "notes").mkdir()
+    for i in range(24):
+        text = f"# Note {i}\n\nProduct {i} costs ${i * 10} and ships from city {i % 4}."
+        (tmp_path / f"notes/doc{i}.md").write_text(text)
+    here, there = open_store(kind="faiss"), open_store(kind="faiss")
+    ingest(tmp_path, here)
+    with scale.using(ray_local):
+        ingest(tmp_path, there)
     a, b = here.all(vectors=True), there.all(vectors=True)
     assert a.ids == b.ids and len(a.ids) == 24
     assert np.allclose(a.vectors, b.vectors, atol=1e-5)
