@@ -6,7 +6,8 @@ and all dev questions (to report).
 Ingests `<data>/knowledge-base` once into an in-memory FAISS index, then scores every variant of the Retriever on
 the same questions (query vectors cached across variants, so the variants differ only in the step). A step is kept
 when it raises MRR on the TUNE half without lowering any category's MRR there by more than 0.02; the `keep?`
-column says so. Prints MRR / nDCG@k / coverage@k overall, spanning and holistic MRR, and the worst category change.
+column says so. Prints MRR / nDCG@k / coverage@k overall, spanning and holistic MRR, the worst category change, and
+per variant the search latency, passages returned and the characters an answer's prompt would carry.
 `--multi-query FILE` also scores multi-query retrieval with rewrites read from FILE (JSON lines {question, queries},
 written by `--write-rewrites FILE -m MODEL [--rewrite-split tune]`, which asks the model once per question: slow
 with an embedded model), on the splits whose every question was rewritten.
@@ -33,6 +34,7 @@ args = parser.parse_args()
 
 import llmworks.embed
 from llmworks.apps.rag import KnowledgeBase, Retriever, evaluate, load_tests
+from llmworks.apps.rag.answer import ANSWER_K
 from llmworks.apps.rag.multiquery import MultiQueryRetriever, rewrites
 
 data = Path(args.data)
@@ -67,16 +69,17 @@ def cached_embed(texts, **options):
 
 llmworks.embed.embed = cached_embed
 
-BASE = {"fusion": "relative", "overview": False, "expand": False}  # the retriever before issue 13, explicitly
+BASE = {"fusion": "relative", "overview": False, "expand": False, "group": False}  # the retriever before issue 13
 variants = {
     "baseline (relative fusion)": BASE,
     "rrf fusion (alpha 0.5)": {**BASE, "fusion": "rrf", "alpha": 0.5},
     "rrf fusion (alpha 0.4)": {**BASE, "fusion": "rrf", "alpha": 0.4},
     "overview chunks": {**BASE, "overview": True},
     "section expansion": {**BASE, "expand": True},
+    "group by document": {**BASE, "group": True},
     "overview + expansion": {**BASE, "overview": True, "expand": True},
-    "+ whole docs <= 2,500 chars": {**BASE, "overview": True, "expand": True, "whole_documents": 2500},
-    "+ whole docs <= 4,000 chars": {**BASE, "overview": True, "expand": True, "whole_documents": 4000},
+    "overview + exp + group": {**BASE, "overview": True, "expand": True, "group": True},
+    "+ whole docs <= 2,500 chars": {**BASE, "overview": True, "expand": True, "group": True, "whole_documents": 2500},
 }
 retrievers = {name: Retriever(kb.store, **options) for name, options in variants.items()}
 if args.multi_query:
@@ -84,8 +87,8 @@ if args.multi_query:
         row["question"]: row["queries"] for row in map(json.loads, Path(args.multi_query).read_text().splitlines())
     }
     retrievers["multi-query (3 rewrites)"] = MultiQueryRetriever(Retriever(kb.store, **BASE), table)
-    both = {**BASE, "overview": True, "expand": True}
-    retrievers["multi-query + overview + exp"] = MultiQueryRetriever(Retriever(kb.store, **both), table)
+    both = {**BASE, "overview": True, "expand": True, "group": True}
+    retrievers["multi-query + all steps"] = MultiQueryRetriever(Retriever(kb.store, **both), table)
 
 rewritten = set(table) if args.multi_query else set()
 scores = {
@@ -119,9 +122,14 @@ llmworks.embed.embed = real_embed
 for name, retriever in retrievers.items():
     if name.startswith("multi-query"):
         continue  # its latency is the model's rewrite (seconds), reported by --write-rewrites
-    latencies = []
+    latencies, passages, answer_chars = [], [], []
     for test in all_tests:
         started = time.perf_counter()
-        retriever.search(test.question, args.k)
+        passages.append(len(retriever.search(test.question, args.k)))
         latencies.append((time.perf_counter() - started) * 1000)
-    print(f"latency {name:28} p50 {statistics.median(latencies):6.1f} ms  max {max(latencies):6.1f} ms")
+        answer_chars.append(sum(len(h.text) for h in retriever.search(test.question, ANSWER_K)))
+    print(
+        f"latency {name:28} p50 {statistics.median(latencies):6.1f} ms  max {max(latencies):6.1f} ms; "
+        f"{statistics.mean(passages):4.1f} passages in the top {args.k}, "
+        f"{statistics.mean(answer_chars):6.0f} characters in the answer's top {ANSWER_K}"
+    )

@@ -1,5 +1,6 @@
 """The retrieval steps of issue 13: overview chunks (per folder, vectors cached by content hash), section
-expansion (a hit returns its whole section, once), the fusion choice, and multi-query retrieval."""
+expansion (a hit returns its whole section, once), grouping by document, the fusion choice, and multi-query
+retrieval."""
 
 from __future__ import annotations
 
@@ -67,9 +68,14 @@ def test_collection_question_finds_the_overview_and_its_vectors_are_embedded_onc
 
 def test_a_hit_returns_its_whole_section_once(kb):
     question = "reserve audit region 12 open claims"
-    pieces = [h for h in Retriever(kb.store, expand=False, overview=False).search(question, 10) if "Audit" in h.source]
+
+    def audit_hits(expand):
+        hits = Retriever(kb.store, expand=expand, overview=False, group=False).search(question, 10)
+        return [h for h in hits if "Audit" in h.source]
+
+    pieces = audit_hits(expand=False)
     assert len(pieces) > 1 and not any("Paragraph 1:" in h.text and "Paragraph 15:" in h.text for h in pieces)
-    expanded = [h for h in Retriever(kb.store, expand=True, overview=False).search(question, 10) if "Audit" in h.source]
+    expanded = audit_hits(expand=True)
     findings = [h for h in expanded if "Paragraph 1:" in h.text]
     assert len(findings) == 1  # the section's pieces came back as one hit
     text = findings[0].text
@@ -77,9 +83,26 @@ def test_a_hit_returns_its_whole_section_once(kb):
     assert text.index("Paragraph 1:") < text.index("Paragraph 15:")
 
 
+def test_the_hits_of_one_document_come_back_as_one_passage_in_document_order(kb):
+    question = "expense receipts days and vacation leave weeks ahead"
+    apart = Retriever(kb.store, overview=False, group=False).search(question, 6)
+    grouped = Retriever(kb.store, overview=False).search(question, 6)
+    assert [h.source for h in apart].count("handbook/Policies.md") == 2
+    policies = [h for h in grouped if h.source == "handbook/Policies.md"]
+    assert len(policies) == 1 and len(grouped) == len(apart) - 1
+    text = policies[0].text
+    assert text.index("Vacation rule 1") < text.index("Expense rule 9")  # document order, whatever ranked first
+    assert sorted(len(h.text) for h in apart if h.source != "handbook/Policies.md") == sorted(
+        len(h.text) for h in grouped if h.source != "handbook/Policies.md"
+    )
+    assert sum(len(h.text) for h in grouped) == sum(len(h.text) for h in apart) + 2  # the same text, one joint
+
+
 def test_a_short_document_can_come_back_whole(kb):
     question = "vacation rule book leave weeks ahead"
-    sections = [h for h in Retriever(kb.store, overview=False).search(question, 10) if "Policies" in h.source]
+    sections = [
+        h for h in Retriever(kb.store, overview=False, group=False).search(question, 10) if "Policies" in h.source
+    ]
     assert len(sections) == 2 and not any("Vacation" in h.text and "Expense" in h.text for h in sections)
     whole = Retriever(kb.store, overview=False, whole_documents=2000).search(question, 10)
     policies = [h for h in whole if "Policies" in h.source]
