@@ -22,10 +22,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 from pathlib import Path
 
-from rag_split import SPLIT_SEED, split_questions
+from rag_split import SPLIT_SEED, split_questions, timed_searches
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="../shared/data/insurellm")
@@ -77,13 +76,8 @@ for alpha in [float(a) for a in args.sweep.split(",")] if args.sweep else []:
     row = evaluate(tests, Retriever(kb.store, mode="hybrid", alpha=alpha), k=args.k).overall()
     print(f"alpha {alpha:<9.2f} {row['n']:4d} {row['mrr']:7.3f} {row['ndcg']:7.3f} {row['coverage']:9.3f}")
 
-latencies, cpu = [], []
-for test in tests:
-    t, c = time.perf_counter(), time.process_time()
-    retriever.search(test.question, args.k)
-    latencies.append((time.perf_counter() - t) * 1000)
-    cpu.append((time.process_time() - c) * 1000)
-latencies.sort()
+timed = timed_searches(retriever, tests, args.k)
+latencies, cpu = sorted(t[0] for t in timed), [t[1] for t in timed]
 print(
     f"search latency: p50 {statistics.median(latencies):.1f} ms, "
     f"p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms; "

@@ -21,7 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
-from rag_split import split_questions
+from rag_split import split_questions, timed_searches
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default="../shared/data/insurellm")
@@ -122,12 +122,9 @@ llmworks.embed.embed = real_embed
 for name, retriever in retrievers.items():
     if name.startswith("multi-query"):
         continue  # its latency is the model's rewrite (seconds), reported by --write-rewrites
-    latencies, passages, answer_chars = [], [], []
-    for test in all_tests:
-        started = time.perf_counter()
-        passages.append(len(retriever.search(test.question, args.k)))
-        latencies.append((time.perf_counter() - started) * 1000)
-        answer_chars.append(sum(len(h.text) for h in retriever.search(test.question, ANSWER_K)))
+    timed = timed_searches(retriever, all_tests, args.k)
+    latencies, passages = [t[0] for t in timed], [len(t[2]) for t in timed]
+    answer_chars = [sum(len(h.text) for h in hits) for _, _, hits in timed_searches(retriever, all_tests, ANSWER_K)]
     print(
         f"latency {name:28} p50 {statistics.median(latencies):6.1f} ms  max {max(latencies):6.1f} ms; "
         f"{statistics.mean(passages):4.1f} passages in the top {args.k}, "
