@@ -49,7 +49,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from llmworks.apps.pricer.base import make_pricer
-    from llmworks.apps.pricer.ensemble import blend_logs, median_blend
     from llmworks.apps.pricer.items import load_items
     from llmworks.apps.pricer.progress import reporting
     from llmworks.apps.pricer.splits import HOLDOUT_N, HOLDOUT_SEED, holdout_split, weighted_extras
@@ -95,18 +94,26 @@ def main() -> None:
         rmsle = np.sqrt(np.nanmean((np.log1p(estimate) - np.log1p(prices)) ** 2))
         print(f"| {name} | {np.nanmean(np.abs(estimate - prices)):.2f} | {rmsle:.3f} | {seconds[name]:.0f} |")
     if args.stack and len(models) > 1:
-        logs, target = np.log1p(np.nan_to_num(oof, nan=np.nanmedian(oof))), np.log1p(prices)
-        blended = np.zeros(len(items))
-        for fold in folds:
-            rest = np.setdiff1d(np.arange(len(items)), fold)
-            coef, intercept = median_blend(logs[rest], target[rest], np.ones(len(rest)))
-            blended[fold] = np.expm1(blend_logs(logs[fold], coef, intercept))
-        coef, _ = median_blend(logs, target, np.ones(len(items)))
+        blended, coef = nested_blend(oof, prices, _fold_ids(folds, len(items)))
         weights = ", ".join(f"{name} {w:.2f}" for name, w in zip(models, coef))
         print(
             f"| blend ({weights}) | {np.mean(np.abs(blended - prices)):.2f} | "
-            f"{np.sqrt(np.mean((np.log1p(blended) - target) ** 2)):.3f} | |"
+            f"{np.sqrt(np.mean((np.log1p(blended) - np.log1p(prices)) ** 2)):.3f} | |"
         )
+
+
+def nested_blend(oof: np.ndarray, prices: np.ndarray, fold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ensemble's median blend of out-of-fold estimates, scored out of fold too: each fold's weights fitted on
+    the other folds. Returns (blended estimates, the weights fitted on every row)."""
+    from llmworks.apps.pricer.ensemble import blend_logs, median_blend
+
+    logs, target = np.log1p(np.nan_to_num(oof, nan=np.nanmedian(oof))), np.log1p(prices)
+    blended = np.zeros(len(prices))
+    for k in np.unique(fold):
+        test = fold == k
+        coef, intercept = median_blend(logs[~test], target[~test], np.ones(int((~test).sum())))
+        blended[test] = np.expm1(blend_logs(logs[test], coef, intercept))
+    return blended, median_blend(logs, target, np.ones(len(prices)))[0]
 
 
 def _fold_ids(folds: list[np.ndarray], n: int) -> np.ndarray:

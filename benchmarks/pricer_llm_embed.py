@@ -21,6 +21,7 @@ import argparse
 import time
 
 import numpy as np
+from pricer_cv import nested_blend
 
 
 def embed(texts: list[str], model: str) -> np.ndarray:
@@ -56,7 +57,6 @@ def main() -> None:
 
     from sklearn.linear_model import RidgeCV
 
-    from llmworks.apps.pricer.ensemble import blend_logs, median_blend
     from llmworks.apps.pricer.items import load_items
     from llmworks.apps.pricer.splits import holdout_split
 
@@ -75,14 +75,6 @@ def main() -> None:
         ridge = RidgeCV(alphas=np.logspace(-1, 4, 12)).fit((x[train] - mean) / scale, target[train])
         member[test] = ridge.predict((x[test] - mean) / scale)
 
-    def nested_blend(columns: np.ndarray) -> tuple[float, np.ndarray]:
-        logs, blended = np.log1p(np.nan_to_num(columns)), np.zeros(len(items))
-        for k in np.unique(fold):
-            test = fold == k
-            coef, intercept = median_blend(logs[~test], target[~test], np.ones((~test).sum()))
-            blended[test] = np.expm1(blend_logs(logs[test], coef, intercept))
-        return float(np.mean(np.abs(blended - prices))), median_blend(logs, target, np.ones(len(items)))[0]
-
     alone = np.expm1(member)
     rmsle = np.sqrt(np.mean((member - target) ** 2))
     print(f"{args.model} hidden states, ridge alone: ${np.mean(np.abs(alone - prices)):.2f} (RMSLE {rmsle:.3f})")
@@ -90,8 +82,9 @@ def main() -> None:
         ("blend of " + "/".join(members), oof, members),
         ("blend with the LLM member", np.column_stack([oof, alone]), [*members, "llm"]),
     ]:
-        error, coef = nested_blend(columns)
-        print(f"{label}: ${error:.2f} (weights {', '.join(f'{n} {w:.2f}' for n, w in zip(names, coef))})")
+        blended, coef = nested_blend(columns, prices, fold)
+        weights = ", ".join(f"{n} {w:.2f}" for n, w in zip(names, coef))
+        print(f"{label}: ${np.mean(np.abs(blended - prices)):.2f} (weights {weights})")
 
 
 if __name__ == "__main__":
