@@ -3,7 +3,9 @@ must be unique, an enum, two ranges, a date and two rules) on a real model; vali
 duplicates, distinct-2, rows/minute, and the time 500 rows would take at that rate.
 
     .venv/bin/python benchmarks/synth_quality.py [-n 500] [-m local/qwen2.5-1.5b] [--batch-size 10] [--seed 0]
-        [--spec orders.json] [--reference real.csv] [--json out.json]
+        [--spec orders.json | --total] [--reference real.csv] [--json out.json]
+
+`--total` adds a seventh field the model must compute, `total == round(quantity * unit_price, 2)`.
 
 Run heavy runs under `flock /tmp/bench.lock`; with a small -n the table's last column extrapolates to 500 rows.
 """
@@ -35,6 +37,14 @@ ORDERS = {
 }
 
 
+def with_total() -> dict:
+    spec = json.loads(json.dumps(ORDERS))
+    spec["schema"]["properties"]["total"] = {"type": "number", "minimum": 0, "description": "quantity × unit price"}
+    spec["schema"]["required"].append("total")
+    spec["rules"].append("total == round(quantity * unit_price, 2)")
+    return spec
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=500, help="rows to make (default 500)")
@@ -42,6 +52,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--spec", type=Path, help="another spec file (default: the built-in orders schema)")
+    parser.add_argument("--total", action="store_true", help="add a total field derived by a rule")
     parser.add_argument("--reference", type=Path, help="real rows to compare column shapes and pair trends with")
     parser.add_argument("--out", type=Path, help="where the data set goes (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
@@ -51,7 +62,7 @@ def main() -> None:
     from llmworks.apps import synth
     from llmworks.events import Done, Progress
 
-    spec = synth.load(args.spec) if args.spec else synth.Spec.of_json(ORDERS)
+    spec = synth.load(args.spec) if args.spec else synth.Spec.of_json(with_total() if args.total else ORDERS)
     out = args.out or Path(tempfile.mkdtemp(prefix="synth-bench-")) / "orders.jsonl"
     model = llm.get_model(args.model).name
     started = time.perf_counter()
@@ -74,6 +85,7 @@ def main() -> None:
         "valid_after_repair": report.valid_after_repair,
         "output_valid": report.output_valid,
         "repaired": report.repaired,
+        "derived": report.derived,
         "exact_dup_rate": report.exact_dup_rate,
         "near_dup_rate": report.near_dup_rate,
         "distinct_2": report.distinct_2,
@@ -104,6 +116,7 @@ def main() -> None:
         f"{done.calls} calls, {done.usage.input_tokens:,} in / {done.usage.output_tokens:,} out tokens, "
         f"{minutes:.1f} min; data in {out}"
     )
+    print(f"repaired by a call: {report.repaired}, by computing derived fields: {numbers['derived']}")
     print("dropped:", json.dumps(report.dropped), "rules:", json.dumps(report.rules))
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=1))

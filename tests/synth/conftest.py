@@ -3,7 +3,8 @@
 `OrderWriter` answers a batch request ("Write rows A to B …", hints "- row k: region 'East', customer starting with
 'K'") with rows numbered A…B that follow the hints, and a repair request ("This row is wrong: …") with the row fixed.
 Knobs make some rows invalid (`bad`: quantity 999, fixed by the repair unless `unfixable`), exact repeats of the first
-row (`dup`) or near ones (`near`: a new id, one more word), so each path of the generator can be driven.
+row (`dup`) or near ones (`near`: a new id, one more word), or give rows a total, wrong by 1 in some (`totals`), so each
+path of the generator can be driven.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ WORDS = ["Supplies", "Traders", "Office", "Paper", "Goods", "Depot", "Partners",
 
 
 class OrderWriter:
-    def __init__(self, *, bad=(), dup=(), near=(), unfixable=False, always_bad=False, delay=0.0):
+    def __init__(self, *, bad=(), dup=(), near=(), unfixable=False, always_bad=False, delay=0.0, totals=None):
         self.bad, self.dup, self.near = set(bad), set(dup), set(near)  # row numbers written wrong / repeated
+        self.totals = None if totals is None else set(totals)  # write a total; one off by 1 in these rows
         self.unfixable, self.always_bad, self.delay = unfixable, always_bad, delay
         self.first: dict | None = None
         self.model = FunctionModel(self.reply, name="test/orders")
@@ -56,6 +58,8 @@ class OrderWriter:
             "unit_price": round(1.5 * i, 2),
             "order_date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
         }
+        if self.totals is not None:
+            row["total"] = round(row["quantity"] * row["unit_price"], 2) + (i in self.totals)
         self.first = self.first or dict(row)
         if i in self.bad or self.always_bad:
             row["quantity"] = 999  # above the schema's maximum of 500

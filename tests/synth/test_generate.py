@@ -51,6 +51,23 @@ def test_rows_are_checked_repaired_deduplicated_and_written_with_a_report(spec, 
     assert done.calls == 4  # three batches and one repair, all metered
 
 
+def test_a_derived_field_the_model_got_wrong_is_computed_without_a_repair_call(spec, tmp_path, writer):
+    schema = json.loads(json.dumps(spec.schema))
+    schema["properties"]["total"] = {"type": "number", "minimum": 0}
+    schema["required"].append("total")
+    rule = "total == round(quantity * unit_price, 2)"
+    with_total = synth.Spec(schema, spec.unique, [*spec.rules, rule], spec.description)
+    model = writer(totals={2, 3, 4}, bad={4})  # row 4 also has a quantity above the maximum
+    result = _run(with_total, 5, tmp_path / "orders.jsonl", model, batch_size=5).result
+    assert [r["total"] for r in result.rows] == [round(r["quantity"] * r["unit_price"], 2) for r in result.rows]
+    assert [r["quantity"] for r in result.rows] == [1, 2, 3, 5, 5]  # row 4: repaired by the model, then computed
+    assert len(model.model.requests) == 2  # the batch and row 4's repair; rows 2 and 3 cost no call
+    report = result.report
+    assert (report.derived, report.repaired, report.valid_after_repair) == (2, 1, 1.0)
+    assert report.valid_as_written == pytest.approx(2 / 5)
+    assert "2 by computing derived fields" in synth.report.markdown(report)
+
+
 def test_a_schema_the_model_cannot_satisfy_fails_after_the_attempts_and_writes_nothing(spec, tmp_path, writer):
     out = tmp_path / "orders.csv"
     bad = writer(always_bad=True, unfixable=True)

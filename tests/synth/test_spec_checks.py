@@ -93,6 +93,37 @@ def test_rules_run_in_a_sandbox_not_in_python(tmp_path):
     assert Checker(days).problems({"a": "2025-01-01", "b": "2025-02-10"}) == ["rule `days(a, b) <= 14` does not hold"]
 
 
+def test_a_rule_field_equals_expression_derives_the_field():
+    schema = {
+        "type": "object",
+        "properties": {
+            "quantity": {"type": "integer", "minimum": 1},
+            "unit_price": {"type": "number"},
+            "total": {"type": "number"},
+            "boxes": {"type": "integer"},
+        },
+        "required": ["quantity", "unit_price", "total", "boxes"],
+    }
+    rules = ["total == round(quantity * unit_price, 2)", "boxes == quantity * 2.0", "quantity <= 500"]
+    checker = Checker(synth.Spec(schema, rules=rules))
+    wrong = {"quantity": 3, "unit_price": 1.115, "total": 3.0, "boxes": 1}
+    assert checker.derive(wrong) == {"quantity": 3, "unit_price": 1.115, "total": 3.34, "boxes": 6}
+    assert checker.problems(checker.derive(wrong)) == [] and wrong["total"] == 3.0  # a new row, the old one as is
+    assert isinstance(checker.derive(wrong)["boxes"], int)  # 6.0 for an integer field is 6
+    assert checker.derive({"quantity": 3, "unit_price": 1.115, "total": 3.34, "boxes": 6}) is None  # nothing to fix
+    assert checker.derive({"quantity": 3, "unit_price": 2.0}) == {
+        "quantity": 3,
+        "unit_price": 2.0,
+        "total": 6.0,
+        "boxes": 6,
+    }  # absent: computed too
+    assert checker.derive({"quantity": 0, "unit_price": 2.0, "total": 1, "boxes": 1}) is None  # inputs first
+    assert checker.derive({"quantity": "3", "unit_price": 2.0, "total": 1, "boxes": 1}) is None
+    assert [synth.spec.derivation(r) for r in ["total * 1 == total", "a == a + 1", "a <= b", "a == b == c"]] == [
+        None
+    ] * 4
+
+
 def test_duplicates_are_found_with_their_reason(spec):
     checker, deduper = Checker(spec), Deduper(ignore=spec.unique)
     checker.keep(ROW, 0)

@@ -1,6 +1,9 @@
 """Generate rows in batches: constrained decoding to the schema, every row checked, invalid rows repaired once,
 duplicates turned away with their reason, each finished batch committed so a killed run resumes.
 
+Fields a rule derives (`total == round(quantity * unit_price, 2)`) are computed in code when the model's value breaks
+the rule, before any repair call.
+
 Reproducible: decoding is greedy (temperature 0) and each row's variety comes from hints drawn from a random
 generator seeded by (seed, batch, attempt) — an enum value, a first letter for a free-text field, a value not yet
 used for each unique field (a small model otherwise repeats the ids of its examples in every batch).
@@ -125,16 +128,21 @@ def generate(
             fix = random.Random(f"{seed}:{batch}:{fails}:repair")
             for row in _ask(spec, wanted, asked, seed, batch, fails, model, temperature, stats, taken):
                 verdict, reasons = judge(row, checker, deduper)
+                if verdict == "invalid" and (derived := checker.derive(row)) is not None:
+                    row = derived  # computed in code: no repair call for arithmetic the model got wrong
+                    verdict, reasons = judge(row, checker, deduper)
+                    stats["derived"] += verdict != "invalid"
+                elif verdict != "invalid":
+                    stats["valid_first"] += 1
                 if verdict == "invalid":
                     row = _repair(spec, row, reasons, model, _offers(spec, row, checker, taken, fix))
                     if row is not None:
+                        row = checker.derive(row) or row
                         verdict, reasons = judge(row, checker, deduper)
                     if verdict == "invalid":
                         stats.update(["invalid", f"problem: {reasons[0]}"])
                     else:
                         stats["repaired"] += 1
-                else:
-                    stats["valid_first"] += 1
                 if verdict != "ok":
                     stats[verdict] += verdict != "invalid"
                     reason = "invalid: " + "; ".join(reasons) if verdict == "invalid" else reasons[0]
@@ -145,7 +153,7 @@ def generate(
                 deduper.add(row, index)
                 kept.append(row)
             counters.update(stats)
-            if stats["valid_first"] + stats["repaired"] == 0:
+            if stats["valid_first"] + stats["derived"] + stats["repaired"] == 0:
                 fails += 1
                 if fails >= attempts:
                     raise LlmworksError(

@@ -46,6 +46,7 @@ class Report:
     output_valid: float
     """Share of the data set's rows valid when checked again at the end (schema, rules, uniqueness)."""
     repaired: int
+    """Rows made valid by a repair call."""
     exact_dups: int
     near_dups: int
     exact_dup_rate: float
@@ -58,6 +59,8 @@ class Report:
     fields: list[FieldStats]
     dropped: dict[str, int]
     """Why rows were turned away: 'invalid', 'exact', 'near' → count."""
+    derived: int = 0
+    """Rows made valid by computing their derived fields (rules `field == expression`), without a model call."""
     rows_per_min: float | None = None
     reference: dict[str, Any] | None = None
     """Column shapes, column-pair trends (0-1) and per-column scores against real data."""
@@ -93,7 +96,7 @@ def build(
     minutes: float | None = None,
 ) -> Report:
     generated = counters.get("generated", 0)
-    valid = counters.get("valid_first", 0) + counters.get("repaired", 0)
+    valid = counters.get("valid_first", 0) + counters.get("derived", 0) + counters.get("repaired", 0)
     if output_valid is None:
         output_valid = _output_validity(rows, spec)
     return Report(
@@ -103,6 +106,7 @@ def build(
         valid_after_repair=_share(valid, generated),
         output_valid=output_valid,
         repaired=counters.get("repaired", 0),
+        derived=counters.get("derived", 0),
         exact_dups=counters.get("exact", 0),
         near_dups=counters.get("near", 0),
         exact_dup_rate=_share(counters.get("exact", 0), valid),
@@ -212,7 +216,7 @@ def summary_rows(report: Report) -> list[tuple[str, str]]:
         ("rows", f"{report.rows:,}"),
         ("rows written by the model", f"{report.generated:,}"),
         ("valid as written", f"{report.valid_as_written:.1%}"),
-        ("valid after repair", f"{report.valid_after_repair:.1%} ({report.repaired} repaired)"),
+        ("valid after repair", f"{report.valid_after_repair:.1%} ({_repairs(report)})"),
         ("output valid (re-checked)", f"{report.output_valid:.1%}"),
         ("exact duplicates dropped", f"{report.exact_dups} ({report.exact_dup_rate:.1%})"),
         ("near-duplicates dropped", f"{report.near_dups} ({report.near_dup_rate:.1%})"),
@@ -224,6 +228,11 @@ def summary_rows(report: Report) -> list[tuple[str, str]]:
         rows.append(("column shapes vs real", f"{report.reference['column_shapes']:.3f}"))
         rows.append(("column-pair trends vs real", _maybe(report.reference["pair_trends"])))
     return rows
+
+
+def _repairs(report: Report) -> str:
+    computed = f", {report.derived} by computing derived fields" if report.derived else ""
+    return f"{report.repaired} repaired{computed}"
 
 
 def histogram_text(stats: FieldStats, *, limit: int = TOP) -> str:

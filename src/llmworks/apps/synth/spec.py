@@ -9,7 +9,9 @@ A spec file is either a plain JSON Schema of one row, or that schema wrapped wit
 
 Ranges, regexes, enums and formats belong in the schema (minimum, pattern, enum, format); `unique` names fields whose
 values may not repeat; `rules` are Python expressions over the row's fields, evaluated by simpleeval (no imports, no
-attributes, no calls beyond a few pure helpers), never with eval(). A pydantic model works too: `Spec.of_model(M)`.
+attributes, no calls beyond a few pure helpers), never with eval(). A rule `field == expression` whose expression
+does not use the field derives it: a row that breaks it gets the computed value (a small model's arithmetic is
+unreliable). A pydantic model works too: `Spec.of_model(M)`.
 """
 
 from __future__ import annotations
@@ -161,3 +163,18 @@ def compile_rule(rule: str, fields: set[str]):
             f"Rules may use the fields ({', '.join(sorted(fields))}) and {', '.join(HELPERS)}.",
         )
     return SimpleEval(functions=HELPERS).parse(rule.strip())
+
+
+def derivation(rule: str) -> tuple[str, str] | None:
+    """(field, expression) when `rule` reads `field == expression` and the expression does not use the field."""
+    import ast
+
+    tree = ast.parse(rule.strip(), mode="eval").body
+    if not (isinstance(tree, ast.Compare) and len(tree.ops) == 1 and isinstance(tree.ops[0], ast.Eq)):
+        return None
+    target, expression = tree.left, tree.comparators[0]
+    if not isinstance(target, ast.Name) or target.id in HELPERS:
+        return None
+    if any(isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(expression)):
+        return None
+    return target.id, ast.unparse(expression)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .spec import HELPERS, Spec, compile_rule
+from .spec import HELPERS, Spec, compile_rule, derivation
 
 
 class Checker:
@@ -20,6 +20,10 @@ class Checker:
         self.validator = Draft202012Validator(spec.schema, format_checker=FormatChecker())
         fields = set(spec.fields)
         self.rules = [(rule, compile_rule(rule, fields)) for rule in spec.rules]
+        self.derived = [
+            (name, expression, compile_rule(expression, fields))
+            for name, expression in filter(None, map(derivation, spec.rules))
+        ]
         self.evaluator = SimpleEval(functions=HELPERS)
         self.seen: dict[str, dict[str, int]] = {name: {} for name in spec.unique}
         self.rule_checks, self.rule_passes = 0, Counter[str]()
@@ -45,6 +49,27 @@ class Checker:
                 found.append(f"rule `{rule}` does not hold")
         return found
 
+    def derive(self, row: Any) -> dict | None:
+        """`row` with each derived field computed from its rule, in the order the rules are written; None when no
+        value changes, or when a field the rules compute from breaks the schema (its repair comes first)."""
+        if not isinstance(row, dict) or not self.derived:
+            return None
+        targets = {name for name, _, _ in self.derived}
+        if not all(_about(error, targets) for error in self.validator.iter_errors(row)):
+            return None
+        fixed = dict(row)
+        for name, expression, parsed in self.derived:
+            self.evaluator.names = {field: fixed.get(field) for field in self.spec.fields}
+            try:
+                value = self.evaluator.eval(expression, previously_parsed=parsed)
+            except Exception:  # wrong types or a missing field: the schema check names the problem
+                continue
+            kind = self.spec.schema["properties"][name].get("type")
+            if kind == "integer" and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            fixed[name] = value
+        return fixed if fixed != row else None
+
     def clashes(self, row: dict) -> list[str]:
         """Unique fields whose value a kept row already has."""
         return [
@@ -66,6 +91,15 @@ class Checker:
     def pass_rates(self) -> dict[str, float]:
         """Share of schema-valid rows each rule held for."""
         return {rule: self.rule_passes[rule] / self.rule_checks if self.rule_checks else 0.0 for rule, _ in self.rules}
+
+
+def _about(error, fields: set[str]) -> bool:
+    """Whether a schema error concerns only these fields (a wrong value, or their absence)."""
+    if error.path:
+        return error.path[0] in fields
+    if error.validator == "required":
+        return all(name in fields for name in error.validator_value if name not in error.instance)
+    return False
 
 
 def _schema_message(error) -> str:
