@@ -53,8 +53,9 @@ def synth(
     """Generate synthetic rows that follow a schema and its rules, then report their quality.
 
     Each batch of rows is decoded under the JSON schema, every row checked (schema, ranges, regexes, unique fields,
-    rules written as Python expressions), invalid rows repaired once, exact and near duplicates dropped with the
-    reason kept in <out>.dropped.jsonl. The report goes to the terminal and to <out>.report.json. A killed run
+    rules written as Python expressions), a field that a rule `field == expression` derives computed when the model got
+    it wrong, other invalid rows repaired once, exact and near duplicates dropped with the reason kept in
+    <out>.dropped.jsonl. The report goes to the terminal and to <out>.report.json. A killed run
     resumes where it stopped when run again with the same options (its work folder is <out>.work/).
 
     \b
