@@ -39,6 +39,18 @@ def test_compile_error_then_wrong_output_then_pass_each_round_recorded(pi_file, 
     assert done.usage.output_tokens > 0 and c.usage.output_tokens == done.usage.output_tokens
 
 
+def test_a_constant_the_translation_lost_is_named_in_the_feedback(pi_file, pi_cpp):
+    lost = pi_cpp.replace("200000", "2000")  # the small model's slip: a constant copied with digits missing
+    assert lost != pi_cpp
+    model = ScriptedModel([lost, pi_cpp])
+    c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result
+    assert [r.verdict for r in c.rounds] == ["wrong-output", "pass"]
+    feedback = model.requests[1].messages[-1]["content"]
+    assert "expected `Result: 3.14159515" in feedback  # the diff, then the number to look at
+    assert "`200_000` (line 15: `result = calculate(200_000, 4, 1) * 4`)" in feedback
+    assert "200_000" in c.rounds[0].detail
+
+
 def test_repairs_run_out_and_the_last_verdict_stands(pi_file):
     model = ScriptedModel([BROKEN, BROKEN])
     c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result

@@ -1,5 +1,6 @@
 """Output comparison: timing masked, floats within tolerance, integers exact, everything else strict."""
 
+from llmworks.apps.convert.constants import lost_constants
 from llmworks.apps.convert.translators import extract_code
 from llmworks.apps.convert.verify import differences
 
@@ -55,3 +56,21 @@ note: 'std::vector' is defined in header '<vector>'; did you forget to '#include
     assert feedback.splitlines()[0] == "Missing headers: #include <iomanip> #include <numeric> #include <vector>"
     assert "In file included" not in feedback and "from main.cpp:1" not in feedback
     assert "main.cpp:21:51: error: 'setprecision' is not a member of 'std'" in feedback
+
+
+def test_lost_constants_are_the_large_python_integers_no_literal_equals():
+    python = "N = 100_000_000\nM = 0x7FFFFFFF\nfor i in range(1, 2_000_001):\n    x = i * 48271 % 1000\n"
+    assert lost_constants(python, "long N = 100'000'000LL; int M = 0x7fffffff; i <= 2000000; 48271u; 1000;") == []
+    assert (
+        lost_constants(python, "double N = 1e8; uint32_t M = 2147483647; i < 2000001; let a: u64 = 48_271 % 1_000;")
+        == []
+    )
+    assert lost_constants(python, "long N = 1000000; int M = 0x7FFFFFFF; i <= 2000000; 48271 % 1000;") == [
+        "`100_000_000` (line 1: `N = 100_000_000`)"
+    ]
+    assert lost_constants(python, "") == [  # at most three, in line order; 1 is too small to name
+        "`100_000_000` (line 1: `N = 100_000_000`)",
+        "`0x7FFFFFFF` (line 2: `M = 0x7FFFFFFF`)",
+        "`2_000_001` (line 3: `for i in range(1, 2_000_001):`)",
+    ]
+    assert lost_constants("x = (", "") == []  # Python that does not parse has nothing to say

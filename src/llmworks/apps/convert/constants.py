@@ -1,0 +1,63 @@
+"""Large integer constants of the Python program that a translation lost: small models copy `100_000_000` as
+`1000000`, and an output diff alone does not tell them which number to look at.
+
+    lost_constants("n = 100_000_000\\n", "int n = 1000000;")   # ['`100_000_000` (line 1: `n = 100_000_000`)']
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+SMALLEST = 1000
+"""Constants below this are too common (loop bounds, 10, 100) and too often rewritten on purpose to be worth naming."""
+SHOWN = 3
+# A C++/Rust numeric literal: hex or binary, or decimal with digit separators (' or _), a fraction or exponent; then
+# perhaps a type suffix (LL, u64, …).
+LITERAL = re.compile(r"(?<![\w.])(0[xX][\da-fA-F'_]+|0[bB][01'_]+|\d[\d'_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?)")
+
+
+def lost_constants(python: str, code: str) -> list[str]:
+    """The Python program's integer constants (|value| >= SMALLEST) that no literal of `code` equals, give or take
+    one (`range(1, 2_000_001)` is rightly `i <= 2000000`), each with its line, at most SHOWN; [] when the Python
+    does not parse."""
+    try:
+        tree = ast.parse(python)
+    except SyntaxError:
+        return []
+    values = _literal_values(code)
+    lines = python.splitlines()
+    lost, seen = [], set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or type(node.value) is not int or abs(node.value) < SMALLEST:
+            continue
+        if {node.value - 1, node.value, node.value + 1} & values or node.value in seen:
+            continue
+        seen.add(node.value)
+        text = ast.get_source_segment(python, node) or str(node.value)
+        lost.append((node.lineno, f"`{text}` (line {node.lineno}: `{lines[node.lineno - 1].strip()}`)"))
+    return [entry for _, entry in sorted(lost)[:SHOWN]]
+
+
+def note(python: str, code: str) -> str:
+    """The lost constants as one line of feedback ('' when none)."""
+    lost = lost_constants(python, code)
+    if not lost:
+        return ""
+    return "Your program has no number equal to these constants of the Python program; keep each value: " + ", ".join(
+        lost
+    )
+
+
+def _literal_values(code: str) -> set[float]:
+    values = set()
+    for text in LITERAL.findall(code):
+        digits = text.replace("'", "").replace("_", "").lower()
+        try:
+            if digits.startswith(("0x", "0b")):
+                values.add(int(digits, 0))
+            else:
+                values.add(float(digits) if any(c in digits for c in ".e") else int(digits))
+        except ValueError:
+            continue
+    return values
