@@ -39,16 +39,25 @@ def test_compile_error_then_wrong_output_then_pass_each_round_recorded(pi_file, 
     assert done.usage.output_tokens > 0 and c.usage.output_tokens == done.usage.output_tokens
 
 
-def test_a_constant_the_translation_lost_is_named_in_the_feedback(pi_file, pi_cpp):
-    lost = pi_cpp.replace("200000", "2000")  # the small model's slip: a constant copied with digits missing
-    assert lost != pi_cpp
-    model = ScriptedModel([lost, pi_cpp])
-    c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result
-    assert [r.verdict for r in c.rounds] == ["wrong-output", "pass"]
-    feedback = model.requests[1].messages[-1]["content"]
-    assert "expected `Result: 3.14159515" in feedback  # the diff, then the number to look at
-    assert "`200_000` (line 15: `result = calculate(200_000, 4, 1) * 4`)" in feedback
-    assert "200_000" in c.rounds[0].detail
+def test_an_output_failure_starts_afresh_told_every_mistake_and_the_numbers_to_fix(pi_file, pi_cpp):
+    # the small model's slips: a constant copied with digits missing, then C++'s default 6-digit printing
+    lost = pi_cpp.replace("200000", "2000")
+    short = pi_cpp.replace("%.12f", "%g")
+    assert lost != pi_cpp != short
+    model = ScriptedModel([lost, short, pi_cpp])
+    c = final(convert.run(pi_file, model=model, repairs=2, baseline=False)).result
+    assert [r.verdict for r in c.rounds] == ["wrong-output", "wrong-output", "pass"]
+    first = model.requests[0].messages
+    second, third = model.requests[1].messages, model.requests[2].messages
+    # no earlier program to copy back: the first prompt again, with what went wrong
+    assert [m["role"] for m in second] == ["system", "user"] and second[1]["content"].startswith(first[1]["content"])
+    assert "expected `Result: 3.14159515" in second[1]["content"]  # the diff, then the number to look at
+    assert "- `200'000` (line 15: `result = calculate(200_000, 4, 1) * 4`)" in second[1]["content"]
+    assert "200_000" in c.rounds[0].detail and "200'000" not in c.rounds[1].detail  # round 2 kept the constant
+    told = third[1]["content"]
+    assert "- `200'000`" in told  # each mistake so far, so a fix made once is not undone
+    assert "Python prints `3.141595153583` (12 decimals) where yours prints `3.1416`" in told
+    assert "std::fixed << std::setprecision(12)" in told
 
 
 def test_repairs_run_out_and_the_last_verdict_stands(pi_file):

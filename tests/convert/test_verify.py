@@ -2,7 +2,7 @@
 
 from llmworks.apps.convert.constants import lost_constants
 from llmworks.apps.convert.translators import extract_code
-from llmworks.apps.convert.verify import differences
+from llmworks.apps.convert.verify import differences, precision_note
 
 
 def test_timing_lines_are_masked_but_results_are_not():
@@ -66,11 +66,22 @@ def test_lost_constants_are_the_large_python_integers_no_literal_equals():
         == []
     )
     assert lost_constants(python, "long N = 1000000; int M = 0x7FFFFFFF; i <= 2000000; 48271 % 1000;") == [
-        "`100_000_000` (line 1: `N = 100_000_000`)"
+        ("100_000_000", "line 1: `N = 100_000_000`")
     ]
     assert lost_constants(python, "") == [  # at most three, in line order; 1 is too small to name
-        "`100_000_000` (line 1: `N = 100_000_000`)",
-        "`0x7FFFFFFF` (line 2: `M = 0x7FFFFFFF`)",
-        "`2_000_001` (line 3: `for i in range(1, 2_000_001):`)",
+        ("100_000_000", "line 1: `N = 100_000_000`"),
+        ("0x7FFFFFFF", "line 2: `M = 0x7FFFFFFF`"),
+        ("2_000_001", "line 3: `for i in range(1, 2_000_001):`"),
     ]
     assert lost_constants("x = (", "") == []  # Python that does not parse has nothing to say
+
+
+def test_a_float_printed_short_is_named_with_the_decimals_python_prints():
+    python = "Result: 3.141592658589\nExecution Time: 8.6 seconds\n"
+    assert precision_note(python, "Result: 3.14159\nExecution Time: 0 seconds") == (
+        "Python prints `3.141592658589` (12 decimals) where yours prints `3.14159`: "
+        "print it with std::fixed << std::setprecision(12)."
+    )
+    assert "with {:.2}." in precision_note("x 2.25", "x 2.2", "rust")
+    assert precision_note(python, "Result: 3.141593153589\n") == ""  # same digits, another value: not precision
+    assert precision_note("a 0.1", "a 0.10000000149") == "" and precision_note("n 3", "n 4") == ""

@@ -1,7 +1,7 @@
 """Large integer constants of the Python program that a translation lost: small models copy `100_000_000` as
 `1000000`, and an output diff alone does not tell them which number to look at.
 
-    lost_constants("n = 100_000_000\\n", "int n = 1000000;")   # ['`100_000_000` (line 1: `n = 100_000_000`)']
+    lost_constants("n = 100_000_000\\n", "int n = 1000000;")   # [('100_000_000', 'line 1: `n = 100_000_000`')]
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ SHOWN = 3
 LITERAL = re.compile(r"(?<![\w.])(0[xX][\da-fA-F'_]+|0[bB][01'_]+|\d[\d'_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?)")
 
 
-def lost_constants(python: str, code: str) -> list[str]:
+def lost_constants(python: str, code: str) -> list[tuple[str, str]]:
     """The Python program's integer constants (|value| >= SMALLEST) that no literal of `code` equals, give or take
-    one (`range(1, 2_000_001)` is rightly `i <= 2000000`), each with its line, at most SHOWN; [] when the Python
-    does not parse."""
+    one (`range(1, 2_000_001)` is rightly `i <= 2000000`): (the constant as written, where), at most SHOWN, in line
+    order; [] when the Python does not parse."""
     try:
         tree = ast.parse(python)
     except SyntaxError:
@@ -35,18 +35,21 @@ def lost_constants(python: str, code: str) -> list[str]:
             continue
         seen.add(node.value)
         text = ast.get_source_segment(python, node) or str(node.value)
-        lost.append((node.lineno, f"`{text}` (line {node.lineno}: `{lines[node.lineno - 1].strip()}`)"))
-    return [entry for _, entry in sorted(lost)[:SHOWN]]
+        lost.append((node.lineno, text, f"line {node.lineno}: `{lines[node.lineno - 1].strip()}`"))
+    return [(text, where) for _, text, where in sorted(lost)[:SHOWN]]
 
 
-def note(python: str, code: str) -> str:
-    """The lost constants as one line of feedback ('' when none)."""
+def note(python: str, code: str, lang: str = "cpp") -> str:
+    """The lost constants as feedback ('' when none), each spelled as the target language can write it with its
+    digit groups: a small model that miscounts the zeros of 100000000 copies 100'000'000 whole."""
     lost = lost_constants(python, code)
     if not lost:
         return ""
-    return "Your program has no number equal to these constants of the Python program; keep each value: " + ", ".join(
-        lost
-    )
+    lines = ["Your program has no number equal to these constants of the Python program; write each value exactly:"]
+    for text, where in lost:
+        spelled = text.replace("_", "'") if lang == "cpp" else text
+        lines.append(f"- `{spelled}` ({where})")
+    return "\n".join(lines)
 
 
 def _literal_values(code: str) -> set[float]:

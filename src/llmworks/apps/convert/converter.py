@@ -25,11 +25,12 @@ from .translators import (
     REPLY_TOKENS,
     Attempt,
     first_messages,
+    fresh_messages,
     model_translator,
     py2many_translator,
     repair_messages,
 )
-from .verify import differences
+from .verify import differences, precision_note
 
 VERDICTS = ("pass", "wrong-output", "compile-error", "timeout", "env")
 REPAIRS = 3
@@ -218,7 +219,7 @@ def convert(
         translate = model_translator(model, chain.lang, max_tokens=max_tokens)
     box = Sandbox(expose=chain.expose)
     first = first_messages(python, chain)
-    messages, rounds = first, []
+    messages, rounds, failures = first, [], []
     for number in range(1, repairs + 2):
         yield Progress(f"Round {number}: {name} writes {tc.LANGUAGES[chain.lang]}")
         attempt = None
@@ -229,13 +230,17 @@ def convert(
                 yield Delta(piece)
         assert attempt is not None  # every translator ends with its Attempt
         verdict, detail, native, code = check(attempt.code, expected, chain, box)
-        if verdict in ("wrong-output", "timeout") and (lost := constants.note(python, code)):
+        if verdict in ("wrong-output", "timeout") and (lost := constants.note(python, code, chain.lang)):
             detail += "\n" + lost  # a diff alone does not tell a small model which number it copied wrong
         rounds.append(Round(number, verdict, detail, code, native, attempt.usage))
         yield Progress(f"Round {number}: {verdict}" + (f" ({_first_line(detail)})" if detail else ""))
         if verdict in ("pass", "env"):
             break
-        messages = repair_messages(first, attempt.reply, _problem(verdict), detail, chain.lang)
+        if verdict == "compile-error":  # the errors point into the code: the model needs it in front of it
+            messages = repair_messages(first, attempt.reply, _problem(verdict), detail, chain.lang)
+        else:  # shown its running program, a small model sends it back unchanged: start afresh, told what went wrong
+            failures += [failure] if (failure := f"{_problem(verdict)}\n{detail}") not in failures else []
+            messages = fresh_messages(first, failures)
     return _conversion(source, chain, name, rounds[-1].verdict, rounds, expected, rounds[-1].detail)
 
 
@@ -264,7 +269,9 @@ def check(code: str, expected: Run, chain: tc.Toolchain, box: Sandbox) -> tuple[
         return "wrong-output", detail, ran.cpu_s, code
     diff = differences(expected.stdout, ran.stdout)
     if diff:
-        return "wrong-output", "The output differs from Python's:\n" + "\n".join(diff), ran.cpu_s, code
+        hint = precision_note(expected.stdout, ran.stdout, chain.lang)
+        detail = "\n".join(["The output differs from Python's:", *diff, *filter(None, [hint])])
+        return "wrong-output", detail, ran.cpu_s, code
     return "pass", "", ran.cpu_s, code
 
 

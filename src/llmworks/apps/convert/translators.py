@@ -77,6 +77,14 @@ def repair_messages(first: list[llm.Message], reply: str, problem: str, detail: 
     return [*first, {"role": "assistant", "content": reply}, {"role": "user", "content": feedback}]
 
 
+def fresh_messages(first: list[llm.Message], failures: list[str]) -> list[llm.Message]:
+    """The first prompt again, told how each earlier translation that ran went wrong, without showing them: a small
+    model shown its own program copies it back unchanged."""
+    told = "\n\n".join(f"An earlier translation failed: {failure}" for failure in failures)
+    user = f"{first[1]['content']}\n\n{told}\nWrite a new translation that avoids these mistakes."
+    return [first[0], {"role": "user", "content": user}]
+
+
 def extract_code(text: str, lang: str) -> str:
     """The program in a reply: the longest fenced block (one cut off by the token cap counts), else the reply."""
     blocks = [(tag.lower(), body) for tag, body in _FENCED.findall(text)]

@@ -67,6 +67,26 @@ def differences(expected: str, actual: str) -> list[str]:
     return found
 
 
+def precision_note(expected: str, actual: str, lang: str = "cpp") -> str:
+    """Where the translation prints a float with fewer decimals than Python (C++'s default of 6 significant digits),
+    how many to print ('' when no number is cut short): a small model does not read that from a diff."""
+    for want, got in zip(_lines(expected), _lines(actual)):
+        e, a = tokens(want), tokens(got)
+        if len(e) != len(a):
+            continue
+        for x, y in zip(e, a):
+            if IS_NUMBER.match(x) and IS_NUMBER.match(y) and not same_token(x, y) and _decimals(y) < _decimals(x):
+                how = f"std::fixed << std::setprecision({_decimals(x)})" if lang == "cpp" else f"{{:.{_decimals(x)}}}"
+                return f"Python prints `{x}` ({_decimals(x)} decimals) where yours prints `{y}`: print it with {how}."
+    return ""
+
+
+def _decimals(token: str) -> int:
+    if not re.fullmatch(r"[-+]?\d*\.\d+", token):  # fixed-point only: an exponent form is another kind of slip
+        return 0
+    return len(token.split(".")[1])
+
+
 def _integer(token: str) -> bool:
     return token.lstrip("+-").isdigit()
 
