@@ -60,6 +60,16 @@ def test_an_output_failure_starts_afresh_told_every_mistake_and_the_numbers_to_f
     assert "std::fixed << std::setprecision(12)" in told
 
 
+def test_an_integer_division_where_python_divides_with_slash_is_pointed_out(pi_file, pi_cpp):
+    truncating = pi_cpp.replace("double j = i * 4.0 - 1", "long j = i * 4 - 1").replace("i * 4.0 + 1", "i * 4 + 1")
+    assert truncating != pi_cpp
+    model = ScriptedModel([truncating, pi_cpp])
+    c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result
+    assert [r.verdict for r in c.rounds] == ["wrong-output", "pass"]
+    told = model.requests[1].messages[1]["content"]
+    assert "got `Result: 4.000000000000`" in told and "r -= 1 / j;" in told and "divides an integer literal" in told
+
+
 def test_repairs_run_out_and_the_last_verdict_stands(pi_file):
     model = ScriptedModel([BROKEN, BROKEN])
     c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result

@@ -1,6 +1,6 @@
 """Output comparison: timing masked, floats within tolerance, integers exact, everything else strict."""
 
-from llmworks.apps.convert.constants import lost_constants
+from llmworks.apps.convert.hints import integer_division, lost_constants
 from llmworks.apps.convert.translators import extract_code
 from llmworks.apps.convert.verify import differences, precision_note
 
@@ -85,3 +85,11 @@ def test_a_float_printed_short_is_named_with_the_decimals_python_prints():
     assert "with {:.2}." in precision_note("x 2.25", "x 2.2", "rust")
     assert precision_note(python, "Result: 3.141593153589\n") == ""  # same digits, another value: not precision
     assert precision_note("a 0.1", "a 0.10000000149") == "" and precision_note("n 3", "n 4") == ""
+
+
+def test_an_integer_literal_divided_is_named_where_python_divides_with_slash():
+    python = "r = 1.0\nfor j in range(1, 9):\n    r -= 1 / j\n"
+    note = integer_division(python, "double r = 1.0;\nfor (long j = 1; j < 9; j++) {\n    r -= 1 / j;\n}")
+    assert note.startswith("`r -= 1 / j;` divides an integer literal") and "`1.0 / j`" in note
+    assert integer_division(python, "r -= 1.0 / j; x = n / 2; y = 10 / 3.0; z = 1'000 / 4.0;") == ""
+    assert integer_division("q = a // b\n", "r -= 1 / j;") == ""  # floor division: C++'s `/` is not the suspect

@@ -17,7 +17,7 @@ from llmworks.events import Delta, Done, Event, Progress, app
 from llmworks.llm.types import Usage
 from llmworks.sandbox import Limits, Run, Sandbox
 
-from . import constants
+from . import hints
 from . import toolchain as tc
 from .baseline import Baseline, cython_baseline
 from .translators import (
@@ -230,8 +230,9 @@ def convert(
                 yield Delta(piece)
         assert attempt is not None  # every translator ends with its Attempt
         verdict, detail, native, code = check(attempt.code, expected, chain, box)
-        if verdict in ("wrong-output", "timeout") and (lost := constants.note(python, code, chain.lang)):
-            detail += "\n" + lost  # a diff alone does not tell a small model which number it copied wrong
+        if verdict in ("wrong-output", "timeout"):  # what a diff alone does not tell a small model
+            found = [hints.constants(python, code, chain.lang), hints.integer_division(python, code)]
+            detail = "\n".join([detail, *filter(None, found)])
         rounds.append(Round(number, verdict, detail, code, native, attempt.usage))
         yield Progress(f"Round {number}: {verdict}" + (f" ({_first_line(detail)})" if detail else ""))
         if verdict in ("pass", "env"):

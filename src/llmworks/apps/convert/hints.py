@@ -1,5 +1,6 @@
-"""Large integer constants of the Python program that a translation lost: small models copy `100_000_000` as
-`1000000`, and an output diff alone does not tell them which number to look at.
+"""What an output diff alone does not tell a small model about its translation: the Python program's large integer
+constants it lost (the 1.5B copies `100_000_000` as `1000000`), and an integer divided where Python's `/` divides as
+floating point (`1 / j` with an integer `j` is 0 in C++ and Rust).
 
     lost_constants("n = 100_000_000\\n", "int n = 1000000;")   # [('100_000_000', 'line 1: `n = 100_000_000`')]
 """
@@ -39,7 +40,7 @@ def lost_constants(python: str, code: str) -> list[tuple[str, str]]:
     return [(text, where) for _, text, where in sorted(lost)[:SHOWN]]
 
 
-def note(python: str, code: str, lang: str = "cpp") -> str:
+def constants(python: str, code: str, lang: str = "cpp") -> str:
     """The lost constants as feedback ('' when none), each spelled as the target language can write it with its
     digit groups: a small model that miscounts the zeros of 100000000 copies 100'000'000 whole."""
     lost = lost_constants(python, code)
@@ -50,6 +51,29 @@ def note(python: str, code: str, lang: str = "cpp") -> str:
         spelled = text.replace("_", "'") if lang == "cpp" else text
         lines.append(f"- `{spelled}` ({where})")
     return "\n".join(lines)
+
+
+# an integer literal divided by a name or a parenthesis: `1 / j`, `1/(2*k+1)`; `1.0 / j` and `x / 2` are not matched
+INT_OVER_NAME = re.compile(r"(?<![\w.'])\d+\s*/\s*[A-Za-z_(]")
+
+
+def integer_division(python: str, code: str) -> str:
+    """A note when the Python divides with `/` and the translation divides an integer literal by something ('' else):
+    in C++ and Rust that truncates when both sides are integers. Types are not known here, so it is worded as a
+    check; a float on the other side makes the note harmless."""
+    try:
+        divides = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(ast.parse(python)))
+    except SyntaxError:
+        return ""
+    found = INT_OVER_NAME.search(code)
+    if not divides or not found:
+        return ""
+    start = code.rfind("\n", 0, found.start()) + 1
+    line = code[start : code.find("\n", found.start()) % (len(code) + 1)].strip()
+    return (
+        f"`{line}` divides an integer literal: if the other side is an integer too, that truncates (1 / 3 is 0), "
+        "while Python's `/` always divides as floating point. Write the literal as a float, e.g. `1.0 / j`."
+    )
 
 
 def _literal_values(code: str) -> set[float]:
