@@ -68,8 +68,7 @@ def integer_division(python: str, code: str) -> str:
     found = INT_OVER_NAME.search(code)
     if not divides or not found:
         return ""
-    start = code.rfind("\n", 0, found.start()) + 1
-    line = code[start : code.find("\n", found.start()) % (len(code) + 1)].strip()
+    line = code[code.rfind("\n", 0, found.start()) + 1 :].split("\n", 1)[0].strip()
     return (
         f"`{line}` divides an integer literal: if the other side is an integer too, that truncates (1 / 3 is 0), "
         "while Python's `/` always divides as floating point. Write the literal as a float, e.g. `1.0 / j`."
