@@ -1,7 +1,8 @@
 """Who writes the translation: a language model through `llmworks.llm`, or py2many, a rule-based transpiler.
 
-A translator gets the conversation so far (the prompt, then each failed attempt and what went wrong) and returns
-the next attempt's source text and what it cost. py2many ignores feedback: it is deterministic, so it gets one round.
+A translator gets the messages of the next round (the prompt; after a compile error also the failed attempt and the
+compiler's errors; after a wrong output the prompt again with every mistake so far) and returns the next attempt's
+source text and what it cost. py2many ignores feedback: it is deterministic, so it gets one round.
 """
 
 from __future__ import annotations
