@@ -70,6 +70,16 @@ def test_an_integer_division_where_python_divides_with_slash_is_pointed_out(pi_f
     assert "got `Result: 4.000000000000`" in told and "r -= 1 / j;" in told and "divides an integer literal" in told
 
 
+def test_a_program_sent_back_unchanged_after_a_compile_error_is_followed_by_a_fresh_start(pi_file, pi_cpp):
+    model = ScriptedModel([BROKEN, BROKEN, pi_cpp])
+    c = final(convert.run(pi_file, model=model, repairs=2, baseline=False)).result
+    assert [r.verdict for r in c.rounds] == ["compile-error", "compile-error", "pass"]
+    second, third = model.requests[1].messages, model.requests[2].messages
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]  # the program and its errors
+    assert [m["role"] for m in third] == ["system", "user"]  # it came back unchanged: the first prompt again
+    assert "An earlier translation failed: it does not compile" in third[1]["content"]
+
+
 def test_repairs_run_out_and_the_last_verdict_stands(pi_file):
     model = ScriptedModel([BROKEN, BROKEN])
     c = final(convert.run(pi_file, model=model, repairs=1, baseline=False)).result

@@ -237,9 +237,10 @@ def convert(
         yield Progress(f"Round {number}: {verdict}" + (f" ({_first_line(detail)})" if detail else ""))
         if verdict in ("pass", "env"):
             break
-        if verdict == "compile-error":  # the errors point into the code: the model needs it in front of it
+        echoed = len(rounds) > 1 and rounds[-2].code == code
+        if verdict == "compile-error" and not echoed:  # the errors point into the code: the model needs it to hand
             messages = repair_messages(first, attempt.reply, _problem(verdict), detail, chain.lang)
-        else:  # shown its running program, a small model sends it back unchanged: start afresh, told what went wrong
+        else:  # shown its program, a small model sends it back unchanged: start afresh, told every mistake so far
             failures += [failure] if (failure := f"{_problem(verdict)}\n{detail}") not in failures else []
             messages = fresh_messages(first, failures)
     return _conversion(source, chain, name, rounds[-1].verdict, rounds, expected, rounds[-1].detail)
