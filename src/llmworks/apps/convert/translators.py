@@ -1,8 +1,9 @@
 """Who writes the translation: a language model through `llmworks.llm`, or py2many, a rule-based transpiler.
 
-A translator gets the messages of the next round (the prompt; after a compile error also the failed attempt and the
-compiler's errors; after a wrong output the prompt again with every mistake so far) and returns the next attempt's
-source text and what it cost. py2many ignores feedback: it is deterministic, so it gets one round.
+A translator gets the messages of the next round and returns the next attempt's source text and what it cost. The
+messages are the prompt; after a compile error, also the failed attempt and the compiler's errors; after a wrong
+output or a program sent back unchanged, the prompt again with every mistake so far. py2many ignores feedback: it is
+deterministic, so it gets one round.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def repair_messages(first: list[llm.Message], reply: str, problem: str, detail: 
 
 
 def fresh_messages(first: list[llm.Message], failures: list[str]) -> list[llm.Message]:
-    """The first prompt again, told how each earlier translation that ran went wrong, without showing them: a small
-    model shown its own program copies it back unchanged."""
+    """The first prompt again, told how each earlier translation went wrong, without showing them: a small model
+    shown its own program copies it back unchanged."""
     told = "\n\n".join(f"An earlier translation failed: {failure}" for failure in failures)
     user = f"{first[1]['content']}\n\n{told}\nWrite a new translation that avoids these mistakes."
     return [first[0], {"role": "user", "content": user}]
