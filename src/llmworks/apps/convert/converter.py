@@ -241,7 +241,9 @@ def convert(
         if verdict == "compile-error" and not echoed:  # the errors point into the code: the model needs it to hand
             messages = repair_messages(first, attempt.reply, _problem(verdict), detail, chain.lang)
         else:  # shown its program, a small model sends it back unchanged: start afresh, told every mistake so far
-            failures += [failure] if (failure := f"{_problem(verdict)}\n{detail}") not in failures else []
+            failure = f"{_problem(verdict)}\n{detail}"
+            if failure not in failures:
+                failures.append(failure)
             messages = fresh_messages(first, failures)
     return _conversion(source, chain, name, rounds[-1].verdict, rounds, expected, rounds[-1].detail)
 
