@@ -116,7 +116,7 @@ def main() -> None:
         f"{done.calls} calls, {done.usage.input_tokens:,} in / {done.usage.output_tokens:,} out tokens, "
         f"{minutes:.1f} min; data in {out}"
     )
-    print(f"repaired by a call: {report.repaired}, by computing derived fields: {numbers['derived']}")
+    print(f"repaired by a call: {report.repaired}, by computing derived fields: {report.derived}")
     print("dropped:", json.dumps(report.dropped), "rules:", json.dumps(report.rules))
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=1))

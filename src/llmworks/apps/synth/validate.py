@@ -24,6 +24,7 @@ class Checker:
             (name, expression, compile_rule(expression, fields))
             for name, expression in filter(None, map(derivation, spec.rules))
         ]
+        self.targets = {name for name, _, _ in self.derived}
         self.evaluator = SimpleEval(functions=HELPERS)
         self.seen: dict[str, dict[str, int]] = {name: {} for name in spec.unique}
         self.rule_checks, self.rule_passes = 0, Counter[str]()
@@ -54,8 +55,7 @@ class Checker:
         value changes, or when a field the rules compute from breaks the schema (its repair comes first)."""
         if not isinstance(row, dict) or not self.derived:
             return None
-        targets = {name for name, _, _ in self.derived}
-        if not all(_about(error, targets) for error in self.validator.iter_errors(row)):
+        if not all(_about(error, self.targets) for error in self.validator.iter_errors(row)):
             return None
         fixed = dict(row)
         for name, expression, parsed in self.derived:
